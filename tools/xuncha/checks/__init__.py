@@ -1,0 +1,26 @@
+"""Cross-file rules: each a small function over the index yielding findings.
+
+``RULES`` is the one registry; a rule never raises and never reads files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from ..findings import Finding
+from ..index import Index
+from . import dates, identity, lifecycle, references
+
+Rule = Callable[[Index], Iterator[Finding]]
+
+RULES: tuple[Rule, ...] = (
+    *identity.RULES,
+    *references.RULES,
+    *dates.RULES,
+    *lifecycle.RULES,
+)
+
+
+def run_all(index: Index) -> list[Finding]:
+    """Every rule over the index, in registry order."""
+    return [finding for rule in RULES for finding in rule(index)]

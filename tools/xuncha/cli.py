@@ -1,0 +1,119 @@
+"""The ``xuncha`` command: a thin shell that parses options, calls the pipeline, prints, exits.
+
+Exit codes: 0 clean, 1 findings, 2 usage errors (and internal errors).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from .findings import Finding, Severity
+from .repo import NotARepository, find_root
+from .validate import Report, validate
+
+EXIT_FINDINGS, EXIT_USAGE = 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="仓库根目录（默认：从当前目录向上查找）。",
+)
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None) -> None:
+    """xuncha：巡察整改数据的校验、计算与发布。"""
+    ctx.obj = root
+
+
+def repository(ctx: click.Context) -> Path:
+    """The repository root, or a usage error naming what was looked for."""
+    start = (ctx.obj or Path.cwd()).resolve()
+    try:
+        return find_root(start)
+    except NotARepository:
+        raise click.UsageError(
+            f"{start} 不在 xuncha 仓库中（找不到 schemas/ 和 rounds/ 或 units/）。"
+        ) from None
+
+
+@cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@click.option("--strict", is_flag=True, help="警告也按错误处理（退出码 1）。")
+@click.option("--no-cache", is_flag=True, help="不使用、不写入缓存。")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认：CPU 核数）。")
+@click.pass_context
+def validate_command(
+    ctx: click.Context, paths: tuple[Path, ...], output: str, strict: bool, no_cache: bool, jobs: int | None
+) -> None:
+    """校验记录文件：YAML 格式、字段模式、跨文件引用、日期先后、状态流转。
+
+    不带 PATHS 时校验整个仓库；带 PATHS 时只校验这些文件及其引用的轮次、单位和同一单位文件夹。
+    """
+    root = repository(ctx)
+    files = _relative(root, paths) if paths else None
+    report = validate(root, files, jobs=jobs or 0, use_cache=not no_cache)
+    _print(report, output)
+    failed = report.failed or (strict and bool(report.findings))
+    ctx.exit(EXIT_FINDINGS if failed else 0)
+
+
+def _relative(root: Path, paths: tuple[Path, ...]) -> list[str]:
+    out = []
+    for path in paths:
+        absolute = path.resolve()
+        if not absolute.exists():
+            raise click.UsageError(f"路径不存在：{path}")
+        try:
+            out.append(absolute.relative_to(root).as_posix())
+        except ValueError:
+            raise click.UsageError(f"{path} 不在仓库 {root} 之内。") from None
+    return out
+
+
+def _print(report: Report, output: str) -> None:
+    if output == "json":
+        click.echo(json.dumps([f.as_json() for f in report.findings], ensure_ascii=False, indent=2))
+        return
+    for finding in report.findings:
+        click.echo(finding.as_text())
+    click.echo(_summary(report.findings, report.files, report.from_cache), err=bool(report.findings))
+
+
+def _summary(findings: list[Finding], files: int, cached: int) -> str:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    verdict = "通过" if not errors else "未通过"
+    return f"校验{verdict}：{files} 个文件（{cached} 个未改动），{errors} 个错误，{warnings} 个警告。"
+
+
+def main() -> None:
+    """Entry point: Chinese usage errors, and no traceback unless XUNCHA_DEBUG is set."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.UsageError as error:
+        click.echo(f"用法错误：{error.format_message()}", err=True)
+        if error.ctx is not None:
+            click.echo(f"查看帮助：{error.ctx.command_path} --help", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.Abort:
+        click.echo("已中止。", err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as error:  # a bug must still not dump a traceback on a clerk
+        if os.environ.get("XUNCHA_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"内部错误：{type(error).__name__}: {error}（设置 XUNCHA_DEBUG=1 可查看详情，请报告此问题）",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    sys.exit(code if isinstance(code, int) else 0)

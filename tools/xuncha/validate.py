@@ -1,0 +1,197 @@
+"""The validation pipeline: discover → parse (cached, on every core) → schema → index → rules.
+
+This module does the I/O; everything it calls is pure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
+from multiprocessing import get_context
+from pathlib import Path
+
+from . import cache, schemas
+from .checks import run_all
+from .findings import Finding, Severity, at
+from .index import Index, Record, build_index
+from .layout import Place, place_of
+from .loader import BOM, load_bytes
+from .repo import data_files
+from .yamlsafe import Locator
+
+PARALLEL_THRESHOLD = 200
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One file after parsing and schema checking."""
+
+    file: str
+    entry: cache.Entry
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a validation run found, and how much work the cache saved."""
+
+    findings: list[Finding]
+    files: int
+    from_cache: int
+    index: Index
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def validate(root: Path, files: list[str] | None = None, *, jobs: int = 0, use_cache: bool = True) -> Report:
+    """Validate ``files`` (relpaths; default: the whole repository) with everything they refer to."""
+    wanted = data_files(root) if files is None else scope_of(root, files)
+    schema_dir = schemas.schema_dir(root)
+    stamp = cache.fingerprint(schema_dir)
+    cached = cache.load(root, stamp) if use_cache else {}
+    parsed, reused = _parse_all(root, schema_dir, wanted, cached, jobs or os.cpu_count() or 1)
+    if use_cache:
+        _save_cache(root, stamp, cached, parsed)
+    index = build_index([_record(p) for p in parsed if _usable(p)])
+    findings = [f for p in parsed for f in p.findings] + run_all(index)
+    return Report(_located(root, findings), len(parsed), reused, index)
+
+
+def scope_of(root: Path, files: list[str]) -> list[str]:
+    """The given files plus what their cross-file rules read: their round, unit and unit folder."""
+    scope: dict[str, None] = {}
+    for relpath in files:
+        place = place_of(relpath)
+        scope.update(dict.fromkeys(data_files(root, root / relpath)))
+        if place is None or place.kind == "unit":
+            scope.update(dict.fromkeys(data_files(root, root / "units")))
+        elif place.kind == "round":
+            scope.update(dict.fromkeys(data_files(root, root / "rounds" / str(place.round))))
+            scope.update(dict.fromkeys(data_files(root, root / "units")))
+        else:
+            scope.update(dict.fromkeys(_context(root, place)))
+    return [f for f in scope if (root / f).is_file()]
+
+
+def _context(root: Path, place: Place) -> list[str]:
+    round_file = root / "rounds" / str(place.round) / "round.yaml"
+    unit_file = root / "units" / f"{place.unit}.yaml"
+    folder = data_files(root, root / "rounds" / str(place.round) / str(place.unit))
+    extra = [p.relative_to(root).as_posix() for p in (round_file, unit_file) if p.is_file()]
+    return extra + folder
+
+
+def _parse_all(
+    root: Path, schema_dir: Path, wanted: list[str], cached: dict[str, cache.Entry], jobs: int
+) -> tuple[list[Parsed], int]:
+    results: dict[str, Parsed] = {}
+    todo: list[str] = []
+    for relpath, raw in _read_all(root, wanted):
+        hit = cached.get(relpath)
+        if hit is not None and raw is not None and hit.size == len(raw) and hit.digest == cache.digest(raw):
+            results[relpath] = Parsed(relpath, hit, ())
+        else:
+            todo.append(relpath)
+    reused = len(results)
+    work = partial(parse_file, root, schema_dir)
+    if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+            results.update(
+                (p.file, p) for p in pool.map(work, todo, chunksize=max(1, len(todo) // (jobs * 8)))
+            )
+    else:
+        results.update((p.file, p) for p in map(work, todo))
+    return [results[f] for f in wanted], reused
+
+
+def _read_all(root: Path, wanted: list[str]) -> list[tuple[str, bytes | None]]:
+    out: list[tuple[str, bytes | None]] = []
+    for relpath in wanted:
+        try:
+            out.append((relpath, (root / relpath).read_bytes()))
+        except OSError:
+            out.append((relpath, None))
+    return out
+
+
+def parse_file(root: Path, schema_dir: Path, relpath: str) -> Parsed:
+    """Read, parse and schema-check one file (runs in worker processes)."""
+    path = root / relpath
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        finding = at(relpath, "XC000", f"无法读取文件：{error.strerror}", "检查文件权限。", line=1, column=1)
+        return Parsed(relpath, cache.Entry(0, b"", None), (finding,))
+    loaded = load_bytes(relpath, raw)
+    findings = list(loaded.findings) + _place_findings(relpath)
+    place = place_of(relpath)
+    if place is not None and isinstance(loaded.data, dict):
+        findings += schemas.check(schema_dir, place.kind, relpath, loaded.data)
+    return Parsed(relpath, cache.Entry(len(raw), cache.digest(raw), loaded.data), tuple(findings))
+
+
+def _place_findings(relpath: str) -> list[Finding]:
+    if place_of(relpath) is not None:
+        return []
+    if relpath.endswith(".yml"):
+        return [at(relpath, "XC012", "扩展名应为 .yaml", "把文件改名为 .yaml 结尾。", line=1, column=1)]
+    return [
+        at(
+            relpath,
+            "XC011",
+            "不认识的文件位置，该文件不会被读取",
+            "记录文件的位置见 README“目录结构”；放错了请移动，草稿请移出 rounds/ 和 units/。",
+            line=1,
+            column=1,
+            severity=Severity.WARNING,
+        )
+    ]
+
+
+def _usable(parsed: Parsed) -> bool:
+    """Only error-free records enter the index: rules then never see malformed data."""
+    ok = isinstance(parsed.entry.data, dict) and place_of(parsed.file) is not None
+    return ok and not any(f.severity is Severity.ERROR for f in parsed.findings)
+
+
+def _record(parsed: Parsed) -> Record:
+    place = place_of(parsed.file)
+    assert place is not None and isinstance(parsed.entry.data, dict)
+    return Record(parsed.file, place, parsed.entry.data)
+
+
+def _save_cache(root: Path, stamp: bytes, old: dict[str, cache.Entry], parsed: list[Parsed]) -> None:
+    """Keep entries of files this run did not look at; replace or drop the ones it did."""
+    entries = {file: entry for file, entry in old.items() if (root / file).is_file()}
+    for p in parsed:
+        entries.pop(p.file, None)
+        if _usable(p):
+            entries[p.file] = p.entry
+    if entries.keys() != old.keys() or any(old[k] is not v for k, v in entries.items()):
+        cache.save(root, stamp, entries)
+
+
+def _located(root: Path, findings: list[Finding]) -> list[Finding]:
+    """Fill in line/column for findings that carry only a path, composing each file once."""
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_file[finding.file].append(finding)
+    out: list[Finding] = []
+    for file, group in by_file.items():
+        locator = _locator(root, file) if any(f.line == 0 for f in group) else None
+        for finding in group:
+            if finding.line == 0 and locator is not None:
+                line, column = locator.locate(finding.path)
+                finding = replace(finding, line=line, column=column)
+            out.append(finding)
+    return sorted(out, key=lambda f: (f.file, f.line, f.column, f.code))
+
+
+def _locator(root: Path, file: str) -> Locator:
+    raw = (root / file).read_bytes().removeprefix(BOM)
+    return Locator(raw.decode("utf-8", errors="replace"))

@@ -1,0 +1,186 @@
+"""Safe YAML: libyaml composes nodes, we build plain data from them ourselves.
+
+Building from nodes (instead of PyYAML's constructors) is what lets us report
+duplicate keys, refuse every non-standard tag before anything could run, bound
+alias expansion (billion laughs) and keep dates as text for our own checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+Data = object
+MAX_ALIAS_EXPANSION = 10_000
+STR, INT, FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+BOOL, NULL = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
+MAP, SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+SCALAR_TAGS = frozenset({STR, INT, FLOAT, BOOL, NULL})
+
+
+class Loader(yaml.CSafeLoader):
+    """libyaml's composer with the timestamp resolver removed: dates stay text."""
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class NodeProblem:
+    """A structural problem met while building data; positions are 1-based."""
+
+    kind: str  # "duplicate-key" | "tag" | "alias-bomb"
+    line: int
+    column: int
+    detail: str
+
+
+class _Builder:
+    """Turns a node graph into dicts/lists/scalars, collecting problems as it goes."""
+
+    def __init__(self) -> None:
+        self.problems: list[NodeProblem] = []
+        self.visits = 0
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node) -> Data:
+        self._count(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, SEQ)
+            return [self.build(child) for child in node.value]
+        assert isinstance(node, yaml.MappingNode)
+        self._check_tag(node, MAP)
+        return self._mapping(node)
+
+    def _count(self, node: yaml.Node) -> None:
+        self.visits += 1
+        key = id(node)
+        if key not in self.seen:
+            self.seen.add(key)
+        elif self.visits - len(self.seen) > MAX_ALIAS_EXPANSION:
+            raise _AliasBomb(node)
+
+    def _mapping(self, node: yaml.MappingNode) -> dict[object, Data]:
+        result: dict[object, Data] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._problem("tag", key_node, "<<（合并键）")
+                continue
+            key = self.build(key_node)
+            if isinstance(key, list | dict):
+                self._problem("tag", key_node, "复杂键")
+                continue
+            if key in result:
+                self._problem("duplicate-key", key_node, str(key))
+            result[key] = self.build(value_node)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Data:
+        tag, value = node.tag, node.value
+        if tag == STR:
+            return value
+        if tag not in SCALAR_TAGS:
+            self._problem("tag", node, tag)
+            return value
+        if tag == NULL:
+            return None
+        if tag == BOOL:
+            return value.lower() in ("true", "yes", "on")
+        try:
+            return _number(tag, value)
+        except ValueError:
+            return value
+
+    def _check_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            self._problem("tag", node, node.tag)
+
+    def _problem(self, kind: str, node: yaml.Node, detail: str) -> None:
+        detail = detail.replace("tag:yaml.org,2002:", "!!")
+        mark = node.start_mark
+        self.problems.append(NodeProblem(kind, mark.line + 1, mark.column + 1, detail))
+
+
+class _AliasBomb(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__("alias expansion")
+        self.node = node
+
+
+_SPECIAL_FLOATS = {".inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+
+
+def _number(tag: str, text: str) -> int | float:
+    cleaned = text.replace("_", "")
+    if tag == INT:
+        lowered = cleaned.lower()
+        for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+            if lowered.lstrip("+-").startswith(prefix):
+                return int(lowered.replace(prefix, ""), base)
+        return int(cleaned, 10)
+    special = _SPECIAL_FLOATS.get(cleaned.lower())
+    return special if special is not None else float(cleaned)
+
+
+def build(text: str) -> tuple[Data, list[NodeProblem]]:
+    """Parse one YAML document into data; structural problems are returned, not raised.
+
+    ``yaml.YAMLError`` (syntax) still propagates: the caller turns it into a finding.
+    """
+    node = yaml.compose(text, Loader=Loader)
+    if node is None:
+        return None, []
+    builder = _Builder()
+    try:
+        data = builder.build(node)
+    except _AliasBomb as bomb:
+        mark = bomb.node.start_mark
+        detail = f"别名展开超过 {MAX_ALIAS_EXPANSION} 个节点"
+        return None, [NodeProblem("alias-bomb", mark.line + 1, mark.column + 1, detail)]
+    return data, builder.problems
+
+
+class Locator:
+    """Finds where a value sits in a file; composed once, asked many times."""
+
+    def __init__(self, text: str) -> None:
+        try:
+            self.root: yaml.Node | None = yaml.compose(text, Loader=Loader)
+        except yaml.YAMLError:
+            self.root = None
+
+    def locate(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        """The 1-based (line, column) of the value at ``path``, or of its deepest existing parent."""
+        best = (1, 1)
+        for found in _walk(self.root, path):
+            best = (found.start_mark.line + 1, found.start_mark.column + 1)
+        return best
+
+
+def _walk(node: yaml.Node | None, path: tuple[str | int, ...]) -> Iterator[yaml.Node]:
+    for step in path:
+        if node is None:
+            return
+        yield node
+        node = _child(node, step)
+    if node is not None:
+        yield node
+
+
+def _child(node: yaml.Node, step: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+        children: list[yaml.Node] = node.value
+        return children[step] if 0 <= step < len(children) else None
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
+                found: yaml.Node = value_node
+                return found
+    return None
