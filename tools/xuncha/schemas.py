@@ -30,13 +30,25 @@ def load_schemas(directory: Path) -> dict[str, dict[str, Any]]:
     }
 
 
+SCHEMA_URI = "file:///xuncha/schemas/{}"
+
+
 @cache
 def validators(directory: Path) -> dict[str, Any]:
-    """One compiled Draft 2020-12 validator per record kind, sharing one registry."""
-    schemas = load_schemas(directory)
-    registry = jsonschema_rs.Registry([(s["$id"], s) for s in schemas.values()])
+    """One compiled Draft 2020-12 validator per record kind, sharing one registry.
+
+    Schema files carry no ``$id``: editors then resolve ``common.schema.json#…``
+    next to the file, offline; here each schema is registered under a local URI.
+    """
+    schemas = {
+        kind: {k: v for k, v in s.items() if k != "$id"} for kind, s in load_schemas(directory).items()
+    }
+    uris = {kind: SCHEMA_URI.format(f"{kind}.schema.json") for kind in schemas}
+    registry = jsonschema_rs.Registry([(uris[kind], schema) for kind, schema in schemas.items()])
     return {
-        kind: jsonschema_rs.validator_for(schema, registry=registry, validate_formats=True)
+        kind: jsonschema_rs.validator_for(
+            schema, registry=registry, validate_formats=True, base_uri=uris[kind]
+        )
         for kind, schema in schemas.items()
         if kind != "common"
     }
@@ -47,7 +59,7 @@ def check(directory: Path, kind: str, file: str, data: object) -> list[Finding]:
     validator = validators(directory)[kind]
     if validator.is_valid(data):
         return []
-    findings = [_finding(file, error) for error in _leaf_errors(validator, data)]
+    findings = [_finding(file, error, pattern_help(directory)) for error in _leaf_errors(validator, data)]
     return list(dict.fromkeys(findings))  # pattern and format may both reject one date
 
 
@@ -61,11 +73,32 @@ def _leaf_errors(validator: Any, data: object) -> Iterator[Any]:
 _DATE_LIKE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$")
 
 
-def _finding(file: str, error: Any) -> Finding:
+@cache
+def pattern_help(directory: Path) -> dict[str, str]:
+    """Each ``pattern`` used by the schemas → the Chinese description written beside it."""
+    helps: dict[str, str] = {}
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            if "pattern" in node and "description" in node:
+                helps.setdefault(node["pattern"], node["description"])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(load_schemas(directory))
+    return helps
+
+
+def _finding(file: str, error: Any, helps: dict[str, str]) -> Finding:
     path = tuple(error.instance_path)
     kind = type(error.kind).__name__
     where = _where(path)
     code, message, hint = _translate(kind, error, where)
+    if code == "XC104":
+        hint = helps.get(getattr(error.kind, "pattern", ""), hint)
     return at(file, code, message, hint, path=path)
 
 

@@ -1,0 +1,5 @@
+"""``python -m xuncha``: the same entry point as the ``xuncha`` command."""
+
+from xuncha.cli import main
+
+main()
