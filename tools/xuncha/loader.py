@@ -7,7 +7,7 @@ and the findings. Never raises on bad input.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -108,7 +108,9 @@ def _parse(file: str, text: str, findings: list[Finding]) -> Data:
     try:
         data, problems = build(text)
     except yaml.YAMLError as error:
-        findings.append(_syntax_finding(file, error))
+        finding = _syntax_finding(file, error)
+        last_line = max(1, len(text.splitlines()))
+        findings.append(replace(finding, line=min(finding.line, last_line)))
         return None
     findings.extend(_node_finding(file, problem) for problem in problems)
     if any(problem.kind == "alias-bomb" for problem in problems):
@@ -173,6 +175,12 @@ _SYNTAX_HINTS = (
     ("did not find expected key", "缩进不一致", "同一层级的键要左对齐；列表项以 “- ” 开头。"),
     ("did not find expected '-' indicator", "列表项缩进不一致", "同一列表的各项 “- ” 要左对齐。"),
     ("found undefined alias", "使用了未定义的别名（*）", "删除别名，直接写出内容。"),
+    ("did not find expected ','", "方括号或花括号没有闭合", "检查 [ ] 与 { } 是否成对，各项之间用逗号分隔。"),
+    (
+        "did not find expected node content",
+        "缺少内容（列表或映射没有写完）",
+        "补全这一行的内容，或检查括号是否成对。",
+    ),
     ("found unexpected end of stream", "文件在引号或括号中意外结束", "检查引号、方括号、花括号是否成对。"),
     ("expected <document start>", "文件结构有误（可能多了一段没有缩进的内容）", "检查这一行的缩进和冒号。"),
     (
@@ -183,8 +191,14 @@ _SYNTAX_HINTS = (
 )
 
 
+# Where libyaml notices these, the file may already have ended: point at what was left open.
+_UNCLOSED = ("quoted scalar", "simple key", "flow sequence", "flow mapping")
+
+
 def _syntax_finding(file: str, error: yaml.YAMLError) -> Finding:
     mark = getattr(error, "problem_mark", None)
+    if any(what in str(getattr(error, "context", "")) for what in _UNCLOSED):
+        mark = getattr(error, "context_mark", None) or mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = f"{getattr(error, 'problem', '')} {getattr(error, 'context', '')}"
     for needle, message, hint in _SYNTAX_HINTS:

@@ -60,6 +60,8 @@ def check(directory: Path, kind: str, file: str, data: object) -> list[Finding]:
     if validator.is_valid(data):
         return []
     findings = [_finding(file, error, pattern_help(directory)) for error in _leaf_errors(validator, data)]
+    dated = {f.path for f in findings if f.code in ("XC110", "XC111")}
+    findings = [f for f in findings if not (f.code == "XC104" and f.path in dated)]
     return list(dict.fromkeys(findings))  # pattern and format may both reject one date
 
 
@@ -99,6 +101,8 @@ def _finding(file: str, error: Any, helps: dict[str, str]) -> Finding:
     code, message, hint = _translate(kind, error, where)
     if code == "XC104":
         hint = helps.get(getattr(error.kind, "pattern", ""), hint)
+    if code == "XC105":  # locate the stray key itself, not the top of the mapping holding it
+        path = (*path, error.kind.unexpected[0])
     return at(file, code, message, hint, path=path)
 
 

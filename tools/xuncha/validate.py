@@ -57,33 +57,34 @@ def validate(root: Path, files: list[str] | None = None, *, jobs: int = 0, use_c
     parsed, reused = _parse_all(root, schema_dir, wanted, cached, jobs or os.cpu_count() or 1)
     if use_cache:
         _save_cache(root, stamp, cached, parsed)
-    index = build_index([_record(p) for p in parsed if _usable(p)])
+    broken = frozenset(p.file for p in parsed if not _usable(p))
+    index = build_index([_record(p) for p in parsed if _usable(p)], broken)
     findings = [f for p in parsed for f in p.findings] + run_all(index)
     return Report(_located(root, findings), len(parsed), reused, index)
 
 
 def scope_of(root: Path, files: list[str]) -> list[str]:
-    """The given files plus what their cross-file rules read: their round, unit and unit folder."""
-    scope: dict[str, None] = {}
-    for relpath in files:
-        place = place_of(relpath)
-        scope.update(dict.fromkeys(data_files(root, root / relpath)))
-        if place is None or place.kind == "unit":
-            scope.update(dict.fromkeys(data_files(root, root / "units")))
-        elif place.kind == "round":
-            scope.update(dict.fromkeys(data_files(root, root / "rounds" / str(place.round))))
-            scope.update(dict.fromkeys(data_files(root, root / "units")))
-        else:
-            scope.update(dict.fromkeys(_context(root, place)))
+    """The given files (folders expanded) plus what their cross-file rules read.
+
+    That is each file's round file and unit folder (a whole round for a round file),
+    and every unit: a round lists other units and a unit names its parent.
+    """
+    given = [f for relpath in files for f in data_files(root, root / relpath)]
+    context = dict.fromkeys(c for place in map(place_of, given) if place is not None for c in _context(place))
+    scope = dict.fromkeys(given)
+    for path in [*context, "units"]:
+        scope.update(dict.fromkeys(data_files(root, root / path)))
     return [f for f in scope if (root / f).is_file()]
 
 
-def _context(root: Path, place: Place) -> list[str]:
-    round_file = root / "rounds" / str(place.round) / "round.yaml"
-    unit_file = root / "units" / f"{place.unit}.yaml"
-    folder = data_files(root, root / "rounds" / str(place.round) / str(place.unit))
-    extra = [p.relative_to(root).as_posix() for p in (round_file, unit_file) if p.is_file()]
-    return extra + folder
+def _context(place: Place) -> tuple[str, ...]:
+    """Paths a record's cross-file rules read besides the units (a round reads all its folders)."""
+    round_dir = f"rounds/{place.round}"
+    if place.kind == "unit":
+        return ()
+    if place.kind == "round":
+        return (round_dir,)
+    return (f"{round_dir}/round.yaml", f"{round_dir}/{place.unit}")
 
 
 def _parse_all(
