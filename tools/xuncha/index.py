@@ -83,6 +83,11 @@ class Index:
     rounds: dict[str, Record] = field(default_factory=dict)
     folders: dict[tuple[str, str], Folder] = field(default_factory=dict)
     duplicates: list[tuple[Record, Record]] = field(default_factory=list)
+    broken: frozenset[str] = frozenset()  # files that exist but failed to load or validate
+
+    def missing(self, relpath: str) -> bool:
+        """True when a referenced file is absent, not merely invalid (already reported)."""
+        return relpath not in self.broken
 
     def folder(self, round_id: str, unit_id: str) -> Folder:
         key = (round_id, unit_id)
@@ -98,9 +103,13 @@ class Index:
         return next((u for u in record.data.get("units", []) if u.get("unit") == unit_id), None)
 
 
-def build_index(records: list[Record]) -> Index:
-    """One pass over the records, then each feedback tree flattened once."""
-    index = Index()
+def build_index(records: list[Record], broken: frozenset[str] = frozenset()) -> Index:
+    """One pass over the records, then each feedback tree flattened once.
+
+    ``broken`` names files left out because they are invalid: rules use it to stay
+    quiet about references to them instead of piling knock-on errors on other files.
+    """
+    index = Index(broken=broken)
     for record in records:
         _add(index, record)
     for folder in index.folders.values():

@@ -117,8 +117,20 @@ class _AliasBomb(Exception):
 _SPECIAL_FLOATS = {".inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 
 
-def _number(tag: str, text: str) -> int | float:
+def _number(tag: str, text: str) -> int | float | str:
+    """YAML 1.1 numbers, except that digits with a leading zero stay text.
+
+    YAML 1.1 reads ``0512`` as an octal number; in our records such a value is
+    always a code (postbox, phone, account) whose zero matters, never octal.
+    """
     cleaned = text.replace("_", "")
+    if (
+        tag == INT
+        and len(cleaned.lstrip("+-")) > 1
+        and cleaned.lstrip("+-")[0] == "0"
+        and cleaned.lstrip("+-").isdigit()
+    ):
+        return text
     if tag == INT:
         lowered = cleaned.lower()
         for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):

@@ -12,11 +12,11 @@ def units_exist(index: Index) -> Iterator[Finding]:
     """XC204: rounds and parents name units that have a file under units/."""
     for record in index.rounds.values():
         for i, entry in enumerate(record.data.get("units", [])):
-            if entry.get("unit") not in index.units:
+            if entry.get("unit") not in index.units and index.missing(f"units/{entry.get('unit')}.yaml"):
                 yield _missing_unit(record, entry.get("unit"), ("units", i, "unit"))
     for record in index.units.values():
         parent = record.data.get("parent")
-        if parent is not None and parent not in index.units:
+        if parent is not None and parent not in index.units and index.missing(f"units/{parent}.yaml"):
             yield _missing_unit(record, parent, ("parent",))
 
 
@@ -34,6 +34,8 @@ def folders_belong(index: Index) -> Iterator[Finding]:
     """XC203/XC204: a unit folder sits in an existing round that lists the unit."""
     for folder in index.folders.values():
         first = _first_record(folder)
+        if not index.missing(f"rounds/{folder.round}/round.yaml"):
+            continue
         if folder.round not in index.rounds:
             yield at(
                 first.file,
@@ -61,6 +63,10 @@ def _first_record(folder: Folder) -> Record:
 def problems_exist(index: Index) -> Iterator[Finding]:
     """XC205/XC206: plans, statuses, extensions, checks and grades name leaf problems."""
     for folder in index.folders.values():
+        if folder.feedback is None and not index.missing(
+            f"rounds/{folder.round}/{folder.unit}/feedback.yaml"
+        ):
+            continue  # the invalid feedback file is reported itself
         for record, path, problem_id in _problem_refs(folder):
             yield from _check_problem(folder, record, path, problem_id)
         feedback = folder.feedback
