@@ -1,0 +1,248 @@
+"""Benchmark ``xuncha validate`` against a bare libyaml parse of the same files.
+
+The goals (issue “Foundation”, item 7), for synthetic repositories of 1,000 / 10,000 /
+50,000 problems generated into a temporary folder outside the repository:
+
+* cold ``validate`` (no cache, start-up included) ≤ 1.0 × the baseline;
+* warm ``validate`` (cache present, nothing changed) ≤ 0.15 × the baseline;
+* one changed file, ``validate <that file>`` < 1 s.
+
+The baseline is ``yaml.load(f.read(), Loader=yaml.CSafeLoader)`` over every ``*.yaml`` under
+rounds/ and units/, in one process. ``validate`` runs as a subprocess of the installed command,
+so interpreter and import start-up count. Every figure is the best of ``--runs`` (default 3).
+
+Goals are judged on wall-clock time. CPU time (user + system, of the process and of its
+workers) is shown beside it: on a shared machine the wall clock includes waiting for a core,
+while CPU time does not, so it tells whether a miss is ours or the machine's. Note that a cold
+run's CPU time adds up all its worker processes.
+
+``validate`` runs with Python's bytecode cache on (in a folder under the temporary directory,
+so the repository stays clean), as installed software has it, even where the environment sets
+PYTHONDONTWRITEBYTECODE: otherwise every start recompiles all of xuncha and part of its
+dependencies, which is a property of that environment, not of ``validate``.
+
+    .venv/bin/python tools/bench/bench_validate.py            # 1,000, 10,000 and 50,000
+    .venv/bin/python tools/bench/bench_validate.py --quick    # 1,000 only
+    .venv/bin/python tools/bench/bench_validate.py --sizes 10000 --json bench.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+from xuncha.cache import CACHE_DIR
+from xuncha.synth import Config, dump, write_repo
+from xuncha.yamlsafe import build
+
+REPO = Path(__file__).resolve().parents[2]
+GOALS = {"cold": 1.0, "warm": 0.15}  # ratios to the baseline
+ONE_FILE_GOAL = 1.0  # seconds
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Best wall-clock and best CPU seconds over the runs of one measurement."""
+
+    wall: float
+    cpu: float
+
+
+@dataclass
+class Figures:
+    """What one repository size measured and whether each goal was met."""
+
+    problems: int
+    files: int
+    megabytes: float
+    generate_s: float
+    baseline: Timing
+    cold: Timing
+    warm: Timing
+    one_changed_full: Timing
+    one_file: Timing
+    load: float  # 1-minute load average after the run
+
+    def ratio(self, name: str, clock: str = "wall") -> float:
+        timing: Timing = getattr(self, name)
+        return float(getattr(timing, clock) / getattr(self.baseline, clock))
+
+    def verdicts(self) -> dict[str, bool]:
+        met = {name: self.ratio(name) <= goal for name, goal in GOALS.items()}
+        return {**met, "one_file": self.one_file.wall < ONE_FILE_GOAL}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process plus every child (and grandchild) waited for so far."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def best_of(runs: int, action: Callable[[], object], setup: Callable[[], object] = lambda: None) -> Timing:
+    """The fastest of ``runs`` (``setup`` untimed before each): the run least disturbed by other work."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        setup()
+        wall, cpu = time.perf_counter(), _cpu()
+        action()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(_cpu() - cpu)
+    return Timing(min(walls), min(cpus))
+
+
+def yaml_files(root: Path) -> list[Path]:
+    return sorted(p for top in ("rounds", "units") for p in (root / top).rglob("*.yaml"))
+
+
+def bare_parse(files: list[Path]) -> None:
+    """The baseline: libyaml's safe loader over every file, nothing else."""
+    for path in files:
+        with path.open("rb") as handle:
+            yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+
+
+def child_env(workdir: Path) -> dict[str, str]:
+    """The environment for ``xuncha``: bytecode cached under ``workdir`` (see the module docstring)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    return env
+
+
+def run_validate(xuncha: Path, root: Path, *paths: Path) -> None:
+    """``xuncha --root ROOT validate [PATHS]``; a failing run invalidates the benchmark."""
+    command = [str(xuncha), "--root", str(root), "validate", *(str(p) for p in paths)]
+    env = child_env(root.parent)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    if done.returncode != 0:
+        sys.exit(f"validate failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+
+
+def touch_one(root: Path, nth: int) -> Path:
+    """Append a progress entry to the ``nth`` status file still 整改中 (a legal 整改中 → 整改中 step)."""
+    for path in yaml_files(root):
+        if "/status/" not in path.as_posix():
+            continue
+        data, _ = build(path.read_text(encoding="utf-8"))
+        assert isinstance(data, dict)
+        last = data["log"][-1]
+        if last["state"] == "整改中" and (nth := nth - 1) < 0:
+            data["log"].append(
+                {"date": last["date"], "state": "整改中", "note": "季度进展：按方案推进（基准测试改动）。"}
+            )
+            path.write_text(dump(data), encoding="utf-8")
+            return path
+    raise SystemExit("no status file in 整改中 to change")
+
+
+def measure(problems: int, seed: int, xuncha: Path, workdir: Path, runs: int) -> Figures:
+    root = workdir / f"repo-{problems}"
+    start = time.perf_counter()
+    write_repo(root, Config(problems, seed), REPO / "schemas")
+    generate_s = time.perf_counter() - start
+    files = yaml_files(root)
+    size = sum(p.stat().st_size for p in files)
+    baseline = best_of(runs, lambda: bare_parse(files))
+    run_validate(xuncha, root, files[0])  # warm the bytecode cache (a one-file run: quick)
+    cold = best_of(
+        runs, lambda: run_validate(xuncha, root), lambda: shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    )
+    warm = best_of(runs, lambda: run_validate(xuncha, root))
+    full = best_of(runs, lambda: run_validate(xuncha, root), lambda: touch_one(root, 0))
+    changed: list[Path] = []
+    one_file = best_of(
+        runs, lambda: run_validate(xuncha, root, changed[-1]), lambda: changed.append(touch_one(root, 1))
+    )
+    load = os.getloadavg()[0]
+    return Figures(problems, len(files), size / 1e6, generate_s, baseline, cold, warm, full, one_file, load)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a monospace column where CJK characters take two cells."""
+    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - cells)
+
+
+def table(figures: Figures) -> str:
+    ok = {True: "PASS", False: "FAIL"}
+    verdicts = figures.verdicts()
+
+    def ratios(name: str) -> tuple[str, str]:
+        return f"{figures.ratio(name):.2f}×", f"{figures.ratio(name, 'cpu'):.2f}×"
+
+    rows = [
+        ("基线：libyaml 单进程解析", figures.baseline, ("1.00×", "1.00×"), "", ""),
+        ("冷启动 validate（无缓存）", figures.cold, ratios("cold"), "≤ 1.00×", ok[verdicts["cold"]]),
+        ("热启动 validate（未改动）", figures.warm, ratios("warm"), "≤ 0.15×", ok[verdicts["warm"]]),
+        ("改一个文件后全库 validate", figures.one_changed_full, ratios("one_changed_full"), "（参考）", ""),
+        ("改一个文件，validate 该文件", figures.one_file, ("", ""), "< 1 s", ok[verdicts["one_file"]]),
+    ]
+    head = (
+        f"{figures.problems:,} 个问题：{figures.files:,} 个文件，共 {figures.megabytes:.1f} MB"
+        f"（生成用时 {figures.generate_s:.1f} 秒，CPU {os.cpu_count()} 核，负载 {figures.load:.1f}）"
+    )
+    columns = ("墙钟秒", "CPU秒", "墙钟比", "CPU比", "目标")
+    lines = [head, "  " + _pad("测量", 30) + "".join(_pad(c, 10) for c in columns) + "结果"]
+    for label, timing, (wall_ratio, cpu_ratio), goal, verdict in rows:
+        cells = (f"{timing.wall:.3f}", f"{timing.cpu:.3f}", wall_ratio, cpu_ratio, goal)
+        lines.append(("  " + _pad(label, 30) + "".join(_pad(c, 10) for c in cells) + verdict).rstrip())
+    return "\n".join(lines)
+
+
+def as_json(figures: Figures) -> dict[str, object]:
+    ratios = {name: figures.ratio(name) for name in ("cold", "warm", "one_changed_full")}
+    cpu_ratios = {name: figures.ratio(name, "cpu") for name in ("cold", "warm", "one_changed_full")}
+    return {**asdict(figures), "ratios": ratios, "cpu_ratios": cpu_ratios, "pass": figures.verdicts()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="xuncha validate 性能基准（与 libyaml 裸解析对比）。")
+    parser.add_argument(
+        "--sizes", default="1000,10000,50000", help="问题数，逗号分隔（默认 1000,10000,50000）。"
+    )
+    parser.add_argument("--quick", action="store_true", help="只测 1000 个问题。")
+    parser.add_argument("--seed", type=int, default=0, help="合成数据的随机种子。")
+    parser.add_argument("--runs", type=int, default=3, help="每项测量取几次中的最好成绩（默认 3）。")
+    parser.add_argument("--xuncha", type=Path, default=Path(sys.executable).with_name("xuncha"))
+    parser.add_argument("--json", type=Path, help="把结果另存为 JSON。")
+    parser.add_argument("--keep", action="store_true", help="保留生成的仓库（打印其位置）。")
+    args = parser.parse_args()
+    sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    if not args.xuncha.exists():
+        sys.exit(f"找不到 xuncha 命令：{args.xuncha}（用 --xuncha 指定）")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still clean up the temp folder
+    workdir = Path(tempfile.mkdtemp(prefix="xuncha-bench-"))
+    results = []
+    try:
+        for problems in sizes:
+            figures = measure(problems, args.seed, args.xuncha, workdir, args.runs)
+            print(table(figures), end="\n\n", flush=True)
+            results.append(as_json(figures))
+            if not args.keep:
+                shutil.rmtree(workdir / f"repo-{problems}")
+    finally:
+        if args.keep:
+            print(f"仓库保留在 {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    if args.json:
+        report = {"cpus": os.cpu_count(), "sizes": results}
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
