@@ -1,0 +1,256 @@
+"""The audit trail (台账) from git: who changed a problem, who approved it by merging, and when.
+
+Pure: takes the commits of one ``git log --raw`` pass (:func:`xuncha.gitio.log`)
+and the blobs they name, and answers per change: the date, what it means
+(:mod:`xuncha.changes`), the commit and its author (the clerk), and how it reached
+main — the merge (its author is the approver; the pull-request number comes from
+the message) or a squash commit, or neither: then it was pushed straight to
+main and is flagged as unreviewed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .changes import SECTIONS, Change, compare
+from .findings import Finding
+from .gitio import Commit, FileChange
+from .index import Folder, Record
+from .layout import Place, place_of
+from .review import SchemaCheck, parse_record
+
+DIRECT = "未经审核（直接推送）"
+PROBLEM_ID = re.compile(r"^(?P<round>[^/]+)/(?P<unit>[^/]+)/(?P<problem>P[0-9]{2,3}(\.[0-9]{1,3}){0,2})$")
+# Files whose changes may concern one problem; the rest of a folder concerns the unit.
+PROBLEM_FILES = ("feedback.yaml", "plan.yaml", "extensions.yaml", "supervision.yaml")
+CONTEXT_KINDS = ("plan", "extensions")
+
+_SUBJECT_PR = (
+    re.compile(r"^Merge pull request #(\d+)\b"),  # GitHub merge commit
+    re.compile(r"^Merge pull request '.*' \(#(\d+)\)"),  # Gitea merge commit
+    re.compile(r"\(#(\d+)\)\s*$"),  # squash merge: "标题 (#12)"
+)
+_BODY_PR = re.compile(r"^See merge request \S*!(\d+)\s*$", re.MULTILINE)  # GitLab
+
+
+def pull_request(message: str) -> int | None:
+    """The pull/merge request number a merge or squash message names, if any."""
+    subject = message.split("\n", 1)[0].strip()
+    for pattern in _SUBJECT_PR:
+        found = pattern.search(subject)
+        if found:
+            return int(found.group(1))
+    found = _BODY_PR.search(message)
+    return int(found.group(1)) if found else None
+
+
+@dataclass(frozen=True)
+class Approval:
+    """How a commit reached main: through ``commit`` (a merge or squash), approved by ``merger``."""
+
+    reviewed: bool
+    commit: str | None = None
+    merger: str | None = None
+    date: str | None = None
+    pr: int | None = None
+    squash: bool = False
+
+    def label(self) -> str:
+        if not self.reviewed:
+            return DIRECT
+        how = "，".join(
+            x
+            for x in (f"#{self.pr}" if self.pr else "", "压缩合并" if self.squash else "", self.date or "")
+            if x
+        )
+        return f"审核合并：{self.merger}（{how}）"
+
+    def as_json(self) -> dict[str, object] | None:
+        if not self.reviewed:
+            return None
+        return {
+            "commit": self.commit,
+            "merger": self.merger,
+            "date": self.date,
+            "pr": self.pr,
+            "squash": self.squash,
+        }
+
+
+def approvals(commits: Sequence[Commit], tip: str) -> dict[str, Approval]:
+    """For every commit reachable from ``tip``: the mainline commit that brought it in.
+
+    Walk main's first-parent line oldest first; a merge brings in whatever its
+    other parents reach that main had not seen. Linear in the number of commits.
+    """
+    by_sha = {c.sha: c for c in commits}
+    line: list[str] = []
+    sha: str | None = tip
+    while sha is not None and sha in by_sha:
+        line.append(sha)
+        parents = by_sha[sha].parents
+        sha = parents[0] if parents else None
+    seen: set[str] = set()
+    found: dict[str, Approval] = {}
+    for sha in reversed(line):
+        commit = by_sha[sha]
+        seen.add(sha)
+        if len(commit.parents) > 1:
+            approval = Approval(True, sha, commit.author, commit.committed[:10], pull_request(commit.message))
+            found.update((s, approval) for s in _brought_in(by_sha, commit.parents[1:], seen))
+        else:
+            number = pull_request(commit.message)
+            squash = Approval(True, sha, commit.committer, commit.committed[:10], number, squash=True)
+            found[sha] = squash if number is not None else Approval(False)
+    return found
+
+
+def _brought_in(by_sha: Mapping[str, Commit], start: Sequence[str], seen: set[str]) -> Iterator[str]:
+    stack = list(start)
+    while stack:
+        sha = stack.pop()
+        if sha in seen or sha not in by_sha:
+            continue
+        seen.add(sha)
+        yield sha
+        stack.extend(by_sha[sha].parents)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One commit's change to one file, in words, with who did it and who approved it."""
+
+    commit: Commit
+    file: str
+    place: Place
+    approval: Approval
+    changes: tuple[Change, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def date(self) -> str:
+        return self.commit.authored[:10]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "date": self.date,
+            "round": self.place.round,
+            "unit": self.place.unit,
+            "file": self.file,
+            "commit": self.commit.sha,
+            "subject": self.commit.subject,
+            "author": self.commit.author,
+            "author_email": self.commit.author_email,
+            "reviewed": self.approval.reviewed,
+            "merge": self.approval.as_json(),
+            "flag": None if self.approval.reviewed else DIRECT,
+            "changes": [c.as_json() for c in self.changes],
+            "violations": [f"{f.code} {f.message}" for f in self.findings],
+        }
+
+
+def problem_paths(round_id: str, unit: str, problem: str) -> Callable[[str], bool]:
+    """Which files can say something about one problem."""
+    folder = f"rounds/{round_id}/{unit}/"
+    wanted = {f"{folder}status/{problem}.yaml", *(folder + name for name in PROBLEM_FILES)}
+    return wanted.__contains__
+
+
+def round_paths(round_id: str) -> Callable[[str], bool]:
+    prefix = f"rounds/{round_id}/"
+    return lambda path: path.startswith(prefix)
+
+
+class Versions:
+    """Parsed file versions by blob id, each parsed once however many commits name it."""
+
+    def __init__(self, blobs: Mapping[str, bytes], check: SchemaCheck) -> None:
+        self.blobs = blobs
+        self.check = check
+        self.parsed: dict[tuple[str, str], Record | None] = {}
+
+    def get(self, path: str, blob: str | None) -> Record | None:
+        if blob is None:
+            return None
+        key = (path, blob)
+        if key not in self.parsed:
+            self.parsed[key] = parse_record(path, self.blobs[blob], self.check)[0]
+        return self.parsed[key]
+
+
+def trail(
+    commits: Sequence[Commit],
+    found: Mapping[str, Approval],
+    versions: Versions,
+    wanted: Callable[[str], bool],
+    problem: str | None = None,
+) -> list[Entry]:
+    """Every change to the wanted files, oldest first; with ``problem``, only lines about it."""
+    context: dict[tuple[str, str], Folder] = {}
+    entries: list[Entry] = []
+    for commit in commits:
+        for change in commit.changes:
+            if wanted(change.path):
+                entry = _entry(commit, change, found, versions, context, problem)
+                if entry is not None:
+                    entries.append(entry)
+    return entries
+
+
+def _entry(
+    commit: Commit,
+    change: FileChange,
+    found: Mapping[str, Approval],
+    versions: Versions,
+    context: dict[tuple[str, str], Folder],
+    problem: str | None,
+) -> Entry | None:
+    old, new = versions.get(change.path, change.old), versions.get(change.path, change.new)
+    place = place_of(change.path)
+    if place is None:
+        return None
+    if (change.new is not None and new is None) or (old is None and new is None):
+        if problem is not None and PurePosixPath(change.path).stem != problem:
+            return None
+        line = Change("files", f"{change.path} 的这一版本未通过校验，无法解读", place.round, place.unit)
+        return Entry(commit, change.path, place, found.get(commit.sha, Approval(False)), (line,), ())
+    folder = _context(context, place.round, place.unit, new)
+    diff = compare(old, new, folder)
+    lines = [
+        c for c in diff.changes if problem is None or problem in c.problems or _is_status(change, problem)
+    ]
+    if not lines:
+        return None
+    findings = tuple(f for f in diff.findings if problem is None or problem in f.message)
+    return Entry(commit, change.path, place, found.get(commit.sha, Approval(False)), tuple(lines), findings)
+
+
+def _is_status(change: FileChange, problem: str) -> bool:
+    return change.path.endswith(f"/status/{problem}.yaml")
+
+
+def _context(
+    context: dict[tuple[str, str], Folder], round_id: str | None, unit: str | None, new: Record | None
+) -> Folder | None:
+    """The unit folder as of this commit, for the plan and extensions that changes refer to."""
+    if round_id is None or unit is None:
+        return None
+    folder = context.setdefault((round_id, unit), Folder(round_id, unit))
+    if new is not None and new.place.kind in CONTEXT_KINDS:
+        folder.records[new.place.kind] = new
+    return folder
+
+
+def text(entries: Sequence[Entry], title: str, *, where: bool) -> str:
+    """The trail as plain Chinese lines (``where``: prefix each entry with round/unit)."""
+    lines = [f"{title}（{len(entries)} 条记录）", ""]
+    for entry in entries:
+        at = "/".join(p for p in (entry.place.round, entry.place.unit) if p) + "  " if where else ""
+        who = f"填报：{entry.commit.author}  {entry.approval.label()}"
+        lines.append(f"{entry.date}  {at}提交 {entry.commit.sha[:8]}  {who}")
+        lines += [f"    {SECTIONS[c.section]}：{c.text}" for c in entry.changes]
+        lines += [f"    ⚠ {f.code} {f.message}" for f in entry.findings]
+    return "\n".join(lines) + "\n"
