@@ -1,0 +1,87 @@
+"""Internal pages from the demo data, rendered without MkDocs: structure, links, lights, charts."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from xuncha.render import Page
+from xuncha.render.charts import columns, line, rate_bars
+from xuncha.render.derive import enrich
+from xuncha.render.sites import Site, internal_site
+from xuncha.rubrics import load_setting
+from xuncha.schemas import public_fields, schema_dir
+from xuncha.validate import validate
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    index = validate(REPO, use_cache=False).index
+    return internal_site(
+        index, public_fields(schema_dir(REPO)), AS_OF, enrich(index, load_setting(REPO), AS_OF)
+    )
+
+
+def _page(site: Site, path: str) -> Page:
+    return next(p for p in site.pages if p.path == path)
+
+
+def test_nav_is_dashboard_and_rounds_only(site: Site) -> None:
+    rounds = [d.name for d in (REPO / "rounds").iterdir() if (d / "round.yaml").is_file()]
+    assert site.nav[0] == {"总览": "index.md"}
+    assert sorted(next(iter(e.values())) for e in site.nav[1:]) == sorted(
+        f"rounds/{r}/index.md" for r in rounds
+    )
+
+
+def test_unit_page_tree_has_every_leaf_with_light_and_link(site: Site) -> None:
+    page = _page(site, "rounds/2025-ch-r1/ch-ctjt/index.md")
+    tree = page.html[0]
+    for status in (REPO / "rounds/2025-ch-r1/ch-ctjt/status").glob("*.yaml"):
+        assert f'href="{status.stem}.html"' in tree
+    assert 'class="xc-lamp xc-blue"' in tree  # completed
+    assert "data-search-exclude" in tree  # aspect headings are not search entries
+    assert "质效评估" in page.text and "总分" in page.text  # the score sheet from the scorer
+    assert "延期" in page.text and "时限事项" in page.text
+
+
+def test_problem_page_body(site: Site) -> None:
+    page = _page(site, "rounds/2025-ch-r1/ch-ctjt/P01.1.md")
+    assert "search:\n  exclude: true" in page.text
+    body = page.html[0]
+    for heading in ("整改方案", "进展日志", "佐证材料", "整改情况", "督查督办"):
+        assert f">{heading}</h2>" in body
+    assert "延期E1" in body and "2026年6月30日" in body
+    assert "竣工验收报告" in body
+
+
+def test_overdue_problem_is_red_with_days(site: Site) -> None:
+    red = [p for p in site.pages if p.html and "xc-red" in p.html[0] and "逾期" in p.html[0]]
+    assert red, "演示数据中应有逾期未完成的问题"
+
+
+def test_dashboard_lists_rates_and_charts(site: Site) -> None:
+    text = _page(site, "index.md").text
+    assert "整改落实率" in text and "各轮整改情况" in text
+    assert "charts/all/rates.svg" in text and "search:\n  exclude: true" in text
+
+
+def test_internal_notice_preview_shows_missing_signoffs(site: Site) -> None:
+    text = _page(site, "rounds/2025-ch-r1/ch-ctjt/notices/N1.md").text
+    assert "尚未发布" in text and "缺少：巡察办" in text
+
+
+def test_charts_are_valid_svg() -> None:
+    for svg in (
+        rate_bars("各单位整改落实率", [("区发改委", 0.8), ("无问题单位", None)]),
+        columns("逾期问题按逾期时长", [("1–30天", 3), ("31–90天", 0)]),
+        line("整改完成进度", [("25年6月", 0.0), ("25年7月", 0.5), ("25年8月", 1.0)]),
+    ):
+        root = ET.fromstring(svg)
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")

@@ -1,0 +1,86 @@
+"""Both sites built for real (``xuncha build`` → MkDocs with the generating hook) from the demo data."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from xuncha.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    out = tmp_path_factory.mktemp("site")
+    result = CliRunner().invoke(cli, ["--root", str(REPO), "build", "--as-of", AS_OF, "--out", str(out)])
+    return out, result
+
+
+def _html(path: Path) -> str:
+    assert path.is_file(), path
+    return path.read_text(encoding="utf-8")
+
+
+def test_build_succeeds_and_names_unsigned_notices(built: tuple[Path, Result]) -> None:
+    _, result = built
+    assert result.exit_code == 0, result.output
+    assert "已生成内部状态网站" in result.output and "已生成公开通报网站" in result.output
+    assert "未发布：2025-ch-r1/ch-ctjt" in result.output and "缺少“三把关”签署：巡察办" in result.output
+
+
+def test_internal_pages_for_every_round_unit_and_leaf(built: tuple[Path, Result]) -> None:
+    out, _ = built
+    site = out / "internal"
+    assert "整改落实率" in _html(site / "index.html")
+    for round_dir in (REPO / "rounds").iterdir():
+        assert (site / "rounds" / round_dir.name / "index.html").is_file()
+        for status in round_dir.glob("*/status/*.yaml"):
+            unit = status.parent.parent.name
+            page = _html(site / "rounds" / round_dir.name / unit / f"{status.stem}.html")
+            assert "进展日志" in page
+    unit = _html(site / "rounds" / "2025-ch-r1" / "ch-ctjt" / "index.html")
+    assert "xc-lamp" in unit and "质效评估" in unit and "延期" in unit
+
+
+def test_navigation_stays_short(built: tuple[Path, Result]) -> None:
+    """Only the dashboard and the rounds are in the nav: a problem page does not list every page."""
+    out, _ = built
+    page = _html(out / "internal" / "rounds" / "2023-yy-tiji" / "miluo-xcjg" / "P14.5.html")
+    nav = page.split('class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    rounds = len([d for d in (REPO / "rounds").iterdir() if d.is_dir()])
+    assert len(re.findall(r'class="md-nav__link', nav)) <= rounds + 2
+
+
+def test_charts_are_svg_with_chinese_labels(built: tuple[Path, Result]) -> None:
+    out, _ = built
+    for name in ("rates", "overdue", "progress"):
+        svg = (out / "internal" / "charts" / "all" / f"{name}.svg").read_text(encoding="utf-8")
+        root = ET.fromstring(svg)
+        assert root.tag.endswith("svg")
+        assert re.search(r"[\u4e00-\u9fff]", svg)
+
+
+def test_public_site_has_signed_notices_only(built: tuple[Path, Result]) -> None:
+    out, _ = built
+    site = out / "public"
+    assert "问题二十三" in _html(site / "notices" / "2023-yy-tiji" / "miluo-xcjg" / "2024-06-11.html")
+    assert not (site / "notices" / "2025-ch-r1" / "ch-ctjt").exists()
+    assert "整改进展情况汇总" in _html(site / "notices" / "2025-ch-r1" / "index.html")
+    index = _html(site / "index.html")
+    assert "中共汨罗市委巡察机构关于巡察整改进展情况的通报" in index
+    assert not list(site.rglob("*.yaml")) and not (site / "rounds").exists()
+
+
+def test_no_external_references(built: tuple[Path, Result]) -> None:
+    """No page loads anything from outside: no web fonts, no CDN (links to text are not loads)."""
+    out, _ = built
+    pattern = re.compile(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(?:https?:)?//', re.I)
+    offenders = [str(p) for p in out.rglob("*.html") if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    assert not any("fonts.googleapis" in p.read_text(encoding="utf-8") for p in out.rglob("*.html"))

@@ -1,0 +1,92 @@
+"""Markdown building blocks: escaping data text, tables, links, traffic lights.
+
+Data is typed by clerks, so every value goes through :func:`esc` (in Markdown)
+or :func:`h` (in HTML) before it reaches a page: an asterisk or a ``<`` in a
+problem text must print as itself, never become markup.
+
+Tables and lists of many cells are written as raw HTML blocks: Python-Markdown
+passes those through, while its inline processing of thousands of small cells
+would dominate the build time. Their links therefore point at the ``.html``
+files directly (the configs set ``use_directory_urls: false``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_MARKUP = re.compile(r"([\\`*_\[\]{}#+!])")
+_LIST_START = re.compile(r"^(\s*)(-|\d+\.)(?=\s)")
+
+
+def esc(text: object) -> str:
+    """Data text made inert in Markdown: HTML characters as entities, Markdown punctuation escaped."""
+    out = _MARKUP.sub(r"\\\1", str(text).translate(_HTML))
+    out = _LIST_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], out)
+    return out.replace("\r", "").replace("\n", "<br>")
+
+
+def link(text: str, target: str) -> str:
+    """A Markdown link; ``text`` is escaped, ``target`` is a path we generated."""
+    return f"[{esc(text)}]({target})"
+
+
+def h(text: object) -> str:
+    """Data text for an HTML context (a table cell): entities, and line breaks kept."""
+    return html.escape(str(text)).replace("\r", "").replace("\n", "<br>")
+
+
+def a(text: str, target: str) -> str:
+    """An HTML link to a generated page (``x.md`` → ``x.html``)."""
+    path, _, anchor = target.partition("#")
+    if path.endswith(".md"):
+        path = path[: -len(".md")] + ".html"
+    return f'<a href="{html.escape(path)}{"#" + anchor if anchor else ""}">{h(text)}</a>'
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """An HTML table block; cells are HTML already (escape data with :func:`h`, link with :func:`a`)."""
+    head = "".join(f"<th>{cell}</th>" for cell in headers)
+    body = "\n".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+
+@dataclass(frozen=True)
+class Light:
+    """A traffic light: colour class and the Chinese word it stands for (shown, not only coloured)."""
+
+    colour: str  # green / yellow / red / grey
+    label: str
+
+
+GREEN, YELLOW, RED, GREY, BLUE = (
+    Light("green", "正常"),
+    Light("yellow", "临期"),
+    Light("red", "逾期"),
+    Light("grey", "无时限"),
+    Light("blue", "已完成"),
+)
+
+
+def lamp(light: Light, label: str | None = None) -> str:
+    """A coloured dot followed by its word, so the light reads without colour too."""
+    word = h(label or light.label)
+    return f'<span class="xc-lamp xc-{light.colour}" title="{word}"></span>{word}'
+
+
+def front_matter(title: str, *, search: bool) -> str:
+    """Page metadata: the title, and whether Material's search indexes the page at all."""
+    lines = ["---", f"title: {_yaml_str(title)}"]
+    if not search:
+        lines += ["search:", "  exclude: true"]
+    return "\n".join([*lines, "---", ""])
+
+
+def _yaml_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+NO_SEARCH = "{ data-search-exclude }"

@@ -1,0 +1,67 @@
+"""Both sites as lists of pages, from the index and the day: what the MkDocs hook adds to a build."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..index import Index
+from . import Page
+from .internal import internal_pages, nav
+from .md import esc, front_matter
+from .model import SiteModel, build_model
+from .notice import render_notice
+from .public import PublicNotice, public_notice, public_notices
+from .public_site import public_pages
+
+Allow = Mapping[str, set[tuple[str, ...]]]
+Enrich = Callable[[SiteModel], None]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Generated pages, the top-level navigation, and what the build should tell the user."""
+
+    pages: list[Page]
+    nav: list[dict[str, str]]
+    messages: list[str]
+
+
+def internal_site(index: Index, allow: Allow, as_of: str, enrich: Enrich | None = None) -> Site:
+    """The status site; ``enrich`` attaches deadlines and scores computed elsewhere."""
+    model = build_model(index, as_of)
+    if enrich is not None:
+        enrich(model)
+    previews: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for (round_id, unit_id), folder in sorted(index.folders.items()):
+        for stem, record in sorted(folder.notices.items()):
+            notice = public_notice(index, record, allow, as_of)
+            title, body = render_notice(notice).split("\n\n", 1)
+            head = front_matter(
+                str(notice.notice.get("title", stem)), search=False
+            )  # the public site indexes it
+            text = f"{head}{title}\n\n{signoff_banner(notice, record.data)}{body}"
+            previews.setdefault((round_id, unit_id), []).append((stem, text))
+    return Site(internal_pages(model, previews), nav(model), [])
+
+
+def signoff_banner(notice: PublicNotice, data: Mapping[str, Any]) -> str:
+    """An admonition above an internal preview: who signed, and what is missing before publication."""
+    signed = data.get("signoffs") or []
+    given = "；".join(
+        esc(f"{s.get('role')}：{s.get('by')}（{s.get('date')}）") for s in signed if isinstance(s, dict)
+    )
+    if notice.missing_signoffs:
+        head = '!!! warning "尚未发布：缺少“三把关”签署"'
+        body = "缺少：" + "、".join(notice.missing_signoffs) + (f"。已签署：{given}" if given else "")
+    else:
+        head = '!!! success "“三把关”签署齐全，可以发布"'
+        body = given
+    return f"{head}\n\n    {body}\n\n"
+
+
+def public_site(index: Index, allow: Allow, as_of: str) -> Site:
+    """Signed notices only; the withheld ones become build messages."""
+    pages, withheld = public_pages(public_notices(index, allow, as_of), as_of)
+    return Site(pages, [{"通报": "index.md"}], [w.message() for w in withheld])
