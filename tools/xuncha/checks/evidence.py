@@ -1,0 +1,117 @@
+"""Evidence files: filed in the unit folder's ``evidence/``, of an allowed type, unchanged since recorded.
+
+An evidence item names its file relative to the unit folder (``evidence/P03.1/台账.xlsx``)
+or gives an intranet link. The type rule is pure over the index; the hash rule gets
+the hashes of the files on disk from the pipeline (``validate.py`` reads them), so it
+stays pure too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..findings import Finding, at
+from ..index import Index, Record
+
+ALLOWED_TYPES = (".pdf", ".docx", ".xlsx", ".jpg", ".png")
+FOLDER = "evidence"
+DEFAULT_MAX_MB = 20  # [tool.xuncha] evidence_max_mb overrides it
+
+DataPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """One evidence item of one record: where it is written and the file it names (repo-relative)."""
+
+    record: Record
+    path: DataPath
+    item: dict[str, Any]
+
+    @property
+    def link(self) -> bool:
+        return "://" in str(self.item.get("file", ""))
+
+    @property
+    def file(self) -> str | None:
+        """The repo-relative path of a local file, or None for a link or no file."""
+        name = self.item.get("file")
+        if not name or self.link:
+            return None
+        return f"rounds/{self.record.place.round}/{self.record.place.unit}/{name}"
+
+
+def max_bytes(config: Mapping[str, Any]) -> int:
+    """The size limit for one evidence file, from ``[tool.xuncha] evidence_max_mb``."""
+    return int(float(config.get("evidence_max_mb", DEFAULT_MAX_MB)) * 1024 * 1024)
+
+
+def cited(index: Index) -> Iterator[Cited]:
+    """Every evidence item of the unit folders: in progress-log entries and assessment deductions."""
+    for folder in index.folders.values():
+        for record in folder.statuses.values():
+            for i, entry in enumerate(record.data["log"]):
+                for j, item in enumerate(entry.get("evidence", ())):
+                    yield Cited(record, ("log", i, "evidence", j), item)
+        for record, i, deduction in folder.items("assessment", "deductions"):
+            for j, item in enumerate(deduction.get("evidence", ())):
+                yield Cited(record, ("deductions", i, "evidence", j), item)
+
+
+def filed_properly(index: Index) -> Iterator[Finding]:
+    """XC701/XC702: a local evidence file sits below ``evidence/`` and has an allowed type."""
+    for item in cited(index):
+        name = str(item.item.get("file", ""))
+        if not name or item.link:
+            continue
+        if not name.startswith(f"{FOLDER}/") or ".." in name.split("/"):
+            yield at(
+                item.record.file,
+                "XC702",
+                f"佐证文件“{name}”不在本单位本轮的 {FOLDER}/ 文件夹中",
+                f"佐证放在本单位文件夹的 {FOLDER}/<问题编号>/ 下，这里写 {FOLDER}/<问题编号>/<文件名>。",
+                path=(*item.path, "file"),
+            )
+        elif not name.lower().endswith(ALLOWED_TYPES):
+            yield at(
+                item.record.file,
+                "XC701",
+                f"佐证文件“{name}”的类型不允许",
+                f"允许的类型：{'、'.join(t.lstrip('.') for t in ALLOWED_TYPES)}；其他材料请转换为 PDF。",
+                path=(*item.path, "file"),
+            )
+
+
+def hashed(index: Index) -> list[str]:
+    """The local files whose content hash is recorded: the pipeline hashes these on disk."""
+    return sorted({c.file for c in cited(index) if c.file and c.item.get("sha256")})
+
+
+def unchanged(index: Index, on_disk: Mapping[str, str | None]) -> Iterator[Finding]:
+    """XC703/XC704: a file with a recorded hash exists and still has that content."""
+    for item in cited(index):
+        file, recorded = item.file, item.item.get("sha256")
+        if not file or not recorded or file not in on_disk:
+            continue
+        actual = on_disk[file]
+        if actual is None:
+            yield at(
+                item.record.file,
+                "XC703",
+                f"佐证文件 {item.item['file']} 不存在",
+                "把文件放回原处（文件名不要改动），或改正文件名。",
+                path=(*item.path, "file"),
+            )
+        elif actual != recorded:
+            yield at(
+                item.record.file,
+                "XC704",
+                f"佐证文件 {item.item['file']} 的内容与登记时不一致（文件被替换或改动过）",
+                "恢复原文件；确需补充材料的，用新文件名另行登记一条佐证。",
+                path=(*item.path, "sha256"),
+            )
+
+
+RULES = (filed_properly,)
