@@ -52,7 +52,7 @@ def test_a_misformatted_date_is_reported_once(minimal_repo: Path) -> None:
 
 
 def test_syntax_error_at_end_of_file_points_inside_the_file() -> None:
-    loaded = load_bytes("r.yaml", "round: 2025-t-r1\nmeetings: [\n".encode())
+    loaded = load_bytes("r.yaml", b"round: 2025-t-r1\nmeetings: [\n")
     (finding,) = loaded.findings
     assert finding.code == "XC006" and finding.line <= 2
     assert "expected" not in finding.message

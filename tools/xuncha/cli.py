@@ -9,10 +9,12 @@ import json
 import os
 import sys
 import traceback
+from datetime import datetime
 from pathlib import Path
 
 import click
 
+from .cli_overdue import calendar_command, overdue_command
 from .findings import Finding, Severity
 from .repo import NotARepository, find_root
 from .validate import Report, validate
@@ -30,6 +32,10 @@ EXIT_FINDINGS, EXIT_USAGE = 1, 2
 def cli(ctx: click.Context, root: Path | None) -> None:
     """xuncha：巡察整改数据的校验、计算与发布。"""
     ctx.obj = root
+
+
+cli.add_command(overdue_command)  # deadlines: tools/xuncha/cli_overdue.py
+cli.add_command(calendar_command)
 
 
 def repository(ctx: click.Context) -> Path:
@@ -117,3 +123,36 @@ def main() -> None:
         )
         sys.exit(EXIT_USAGE)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+@cli.command("synth")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--problems", type=click.IntRange(1), default=1000, show_default=True, help="末级问题数。")
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子：同一种子生成完全相同的数据。")
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default="2025-12-31",
+    show_default=True,
+    help="截至日期：生成的所有记录日期都不晚于这一天。",
+)
+@click.pass_context
+def synth_command(ctx: click.Context, out: Path, problems: int, seed: int, as_of: datetime) -> None:
+    """生成合成仓库到 OUT（虚构的单位、轮次和问题，全部能通过校验），用于演示和性能测试。"""
+    from . import synth  # only this command needs the generator; keeps `validate` start-up lean
+    from .schemas import schema_dir
+
+    if out.exists() and any(out.iterdir()):
+        raise click.UsageError(f"{out} 已存在且不为空：请指定一个新目录。")
+    config = synth.Config(problems, seed, as_of.date())
+    files, size = synth.write_repo(out, config, schema_dir(repository(ctx)))
+    click.echo(f"已生成 {problems} 个问题：{files} 个文件，共 {size / 1e6:.1f} MB，写入 {out}。")
+
+
+from . import (  # noqa: E402  (each module registers its commands when imported)
+    cli_clerk,  # noqa: F401  (registers new, progress, complete, extend, submit, propose)
+    cli_office,  # noqa: F401  (registers import-xlsx, export-xlsx, export-docx)
+    cli_review,  # noqa: F401  (registers review, history, codeowners, demo-history)
+    cli_score,  # noqa: F401  (registers `xuncha score`)
+    cli_site,  # noqa: F401  (registers `xuncha build` and `xuncha serve`)
+)

@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from .fields import PLACEHOLDER, describe, placeholders, resolve, words
 from .findings import Finding, at
 
 SCHEMA_DIR_NAME = "schemas"
@@ -55,14 +56,29 @@ def validators(directory: Path) -> dict[str, Any]:
 
 
 def check(directory: Path, kind: str, file: str, data: object) -> list[Finding]:
-    """Schema findings for one record; empty when valid (the common, fast case)."""
+    """Schema findings for one record, plus XC020 for each “待填写” left; empty when valid."""
     validator = validators(directory)[kind]
+    blanks = [_unfilled(directory, kind, file, path) for path in placeholders(data)]
     if validator.is_valid(data):
-        return []
+        return blanks
     findings = [_finding(file, error, pattern_help(directory)) for error in _leaf_errors(validator, data)]
     dated = {f.path for f in findings if f.code in ("XC110", "XC111")}
     findings = [f for f in findings if not (f.code == "XC104" and f.path in dated)]
-    return list(dict.fromkeys(findings))  # pattern and format may both reject one date
+    unfilled = {f.path for f in blanks}  # “待填写” in a date or choice is unfilled, not a bad value
+    findings = [f for f in findings if f.path not in unfilled]
+    return blanks + list(dict.fromkeys(findings))  # pattern and format may both reject one date
+
+
+def _unfilled(directory: Path, kind: str, file: str, path: tuple[str | int, ...]) -> Finding:
+    """XC020: a scaffolded field still holds the placeholder; the hint is the schema's own words."""
+    title, description = describe(load_schemas(directory), kind, path)
+    return at(
+        file,
+        "XC020",
+        f"{_where(path)}尚未填写",
+        f"把“{PLACEHOLDER}”换成实际内容。{words(title, description)}",
+        path=path,
+    )
 
 
 def _leaf_errors(validator: Any, data: object) -> Iterator[Any]:
@@ -199,7 +215,4 @@ def _public_paths(
 
 
 def _deref(node: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
-    ref = node.get("$ref", "")
-    if ref.startswith("common.schema.json#/$defs/"):
-        return {**common[ref.rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
+    return resolve(node, common)

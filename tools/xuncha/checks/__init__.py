@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 from ..findings import Finding
 from ..index import Index
-from . import dates, identity, lifecycle, references
+from . import assessment, dates, evidence, identity, lifecycle, references
 
 Rule = Callable[[Index], Iterator[Finding]]
 
@@ -18,6 +18,8 @@ RULES: tuple[Rule, ...] = (
     *references.RULES,
     *dates.RULES,
     *lifecycle.RULES,
+    *assessment.RULES,
+    *evidence.RULES,
 )
 
 
