@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 findings, 2 usage errors (and internal errors).
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -14,15 +15,41 @@ from pathlib import Path
 
 import click
 
-from .cli_overdue import calendar_command, overdue_command
 from .findings import Finding, Severity
 from .repo import NotARepository, find_root
 from .validate import Report, validate
 
 EXIT_FINDINGS, EXIT_USAGE = 1, 2
 
+# command → the module defining it. Modules are imported only when their command
+# runs, so `xuncha validate` (pre-commit, every save) does not pay for site,
+# Office, git or scoring imports.
+LAZY_COMMANDS = {
+    **dict.fromkeys(("overdue", "calendar"), "cli_overdue"),
+    "score": "cli_score",
+    **dict.fromkeys(("build", "serve"), "cli_site"),
+    **dict.fromkeys(("review", "history", "codeowners", "demo-history"), "cli_review"),
+    **dict.fromkeys(("import-xlsx", "export-xlsx", "export-docx"), "cli_office"),
+    **dict.fromkeys(("new", "progress", "complete", "extend", "submit", "propose"), "cli_clerk"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module = importlib.import_module(f"{__package__}.{LAZY_COMMANDS[cmd_name]}")
+            defined = getattr(module, f"{cmd_name.replace('-', '_')}_command", None)
+            if cmd_name not in self.commands and isinstance(defined, click.Command):
+                self.add_command(defined, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -32,10 +59,6 @@ EXIT_FINDINGS, EXIT_USAGE = 1, 2
 def cli(ctx: click.Context, root: Path | None) -> None:
     """xuncha：巡察整改数据的校验、计算与发布。"""
     ctx.obj = root
-
-
-cli.add_command(overdue_command)  # deadlines: tools/xuncha/cli_overdue.py
-cli.add_command(calendar_command)
 
 
 def repository(ctx: click.Context) -> Path:
@@ -147,12 +170,3 @@ def synth_command(ctx: click.Context, out: Path, problems: int, seed: int, as_of
     config = synth.Config(problems, seed, as_of.date())
     files, size = synth.write_repo(out, config, schema_dir(repository(ctx)))
     click.echo(f"已生成 {problems} 个问题：{files} 个文件，共 {size / 1e6:.1f} MB，写入 {out}。")
-
-
-from . import (  # noqa: E402  (each module registers its commands when imported)
-    cli_clerk,  # noqa: F401  (registers new, progress, complete, extend, submit, propose)
-    cli_office,  # noqa: F401  (registers import-xlsx, export-xlsx, export-docx)
-    cli_review,  # noqa: F401  (registers review, history, codeowners, demo-history)
-    cli_score,  # noqa: F401  (registers `xuncha score`)
-    cli_site,  # noqa: F401  (registers `xuncha build` and `xuncha serve`)
-)

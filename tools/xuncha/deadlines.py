@@ -66,6 +66,10 @@ _STATE_LABELS = {
 }
 _SEVERITY = {State.OVERDUE: 4, State.DUE_SOON: 3, State.LATE: 2, State.OPEN: 1, State.ON_TIME: 0}
 _LIGHTS = {State.OVERDUE: Light.RED, State.DUE_SOON: Light.YELLOW}
+# Plain module names for the members: attribute access on an enum class is a descriptor call,
+# and these are read once or twice per obligation.
+ON_TIME, LATE, OPEN, DUE_SOON, OVERDUE = State
+GREEN = Light.GREEN
 
 
 @dataclass(frozen=True)
@@ -187,11 +191,11 @@ def _profile_for(
 def judge(due: date, done: date | None, as_of: date, window: int) -> tuple[State, int]:
     """State and day count: done on time / late, or open / due within ``window`` days / overdue."""
     if done is not None:
-        return (State.ON_TIME, (due - done).days) if done <= due else (State.LATE, (done - due).days)
+        return (ON_TIME, (due - done).days) if done <= due else (LATE, (done - due).days)
     if as_of > due:
-        return State.OVERDUE, (as_of - due).days
+        return OVERDUE, (as_of - due).days
     left = (due - as_of).days
-    return (State.DUE_SOON if left <= window else State.OPEN), left
+    return (DUE_SOON if left <= window else OPEN), left
 
 
 class _Round:
@@ -295,7 +299,7 @@ class _Round:
     ) -> Obligation:
         """The obligation with its state, day count, light and who to tell."""
         state, days = judge(due, done, self.as_of, self.window)
-        light = _LIGHTS.get(state, Light.GREEN)
+        light = _LIGHTS.get(state, GREEN)
         return _obligation(
             {
                 "round": self.id,
@@ -527,12 +531,12 @@ def late_submissions(found: list[Obligation]) -> list[Obligation]:
     submission date (None: not submitted yet), ``days`` how many calendar days late,
     ``file`` the record to check.
     """
-    return [o for o in found if o.category == "报送" and o.state in (State.LATE, State.OVERDUE)]
+    return [o for o in found if o.category == "报送" and o.state in (LATE, OVERDUE)]
 
 
 def overdue_problems(found: list[Obligation]) -> list[Obligation]:
     """Facts for the scorer: problems past their (extended) deadline and not completed."""
-    return [o for o in found if o.rule == PROBLEM and o.state is State.OVERDUE]
+    return [o for o in found if o.rule == PROBLEM and o.state is OVERDUE]
 
 
 def worst_first(found: list[Obligation]) -> list[Obligation]:
@@ -541,5 +545,5 @@ def worst_first(found: list[Obligation]) -> list[Obligation]:
 
 
 def _urgency(o: Obligation) -> tuple[int, int, date, str]:
-    lateness = -o.days if o.state in (State.OVERDUE, State.LATE) else o.days
-    return (-o.state.severity, lateness, o.due, o.key)
+    lateness = -o.days if o.state is OVERDUE or o.state is LATE else o.days
+    return (-_SEVERITY[o.state], lateness, o.due, o.key)

@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .deadlines import Obligation, State, late_submissions, worst_first
+from .deadlines import LATE, ON_TIME, OVERDUE, Obligation, State, late_submissions, worst_first
 from .findings import Finding
 from .profiles import Light
 
 ROUND_LEVEL = "巡后程序"
 OPEN_STATES = (State.OVERDUE, State.DUE_SOON, State.OPEN)
+RED = Light.RED
+LABELS: dict[object, str] = {member: member.label for member in (*State, *Light)}
 MARKS = {Light.RED: "🔴", Light.YELLOW: "🟡", Light.GREEN: "🟢"}
 LIGHT_RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 
@@ -49,8 +51,8 @@ def groups(found: Iterable[Obligation], names: Mapping[str, str]) -> list[Group]
 
 def _badness(rows: list[Obligation]) -> tuple[int, int, int]:
     worst = rows[0]
-    reds = sum(1 for o in rows if o.light is Light.RED)
-    return (-worst.state.severity, -reds, -worst.days if worst.state is State.OVERDUE else 0)
+    reds = sum(1 for o in rows if o.light is RED)
+    return (-worst.state.severity, -reds, -worst.days if worst.state is OVERDUE else 0)
 
 
 def _heading(round_id: str, unit: str | None, names: Mapping[str, str]) -> str:
@@ -62,9 +64,10 @@ def _heading(round_id: str, unit: str | None, names: Mapping[str, str]) -> str:
 def counts(found: Iterable[Obligation]) -> dict[str, int]:
     """Totals by light and by state, for the summary line and JSON."""
     found = list(found)
-    lights = Counter(o.light.value for o in found)
-    states = Counter(o.state.value for o in found)
-    return {"total": len(found), **{light.value: lights[light.value] for light in Light}, **states}
+    lights = Counter(o.light for o in found)
+    states = Counter(o.state for o in found)
+    by_state = {state.value: count for state, count in states.items()}
+    return {"total": len(found), **{light.value: lights[light] for light in Light}, **by_state}
 
 
 def summary(found: list[Obligation], as_of: date) -> str:
@@ -77,11 +80,11 @@ def summary(found: list[Obligation], as_of: date) -> str:
 
 
 def days_text(o: Obligation) -> str:
-    if o.state is State.OVERDUE:
+    if o.state is OVERDUE:
         return f"逾期 {o.days} 天"
-    if o.state is State.LATE:
+    if o.state is LATE:
         return f"晚 {o.days} 天"
-    if o.state is State.ON_TIME:
+    if o.state is ON_TIME:
         return f"提前 {o.days} 天" if o.days else "当日完成"
     return f"剩 {o.days} 天" if o.days else "今日到期"
 
@@ -121,10 +124,10 @@ def _tally(rows: list[Obligation]) -> str:
 
 def _cells(o: Obligation) -> tuple[str, ...]:
     done = o.done.isoformat() if o.done else "—"
-    return (o.light.label, o.state.label, days_text(o), due_text(o), done, item_text(o), o.file)
+    return (LABELS[o.light], LABELS[o.state], days_text(o), due_text(o), done, item_text(o), o.file)
 
 
-def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
+def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:
     """Columns padded by display width (a Chinese character is two columns wide); the last runs free."""
     columns = list(zip(*rows, strict=True))
     padded: list[Iterable[str]] = []

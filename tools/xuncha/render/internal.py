@@ -26,7 +26,11 @@ AGE_BUCKETS = ((30, "1–30天"), (90, "31–90天"), (180, "91–180天"), (Non
 
 def internal_pages(model: SiteModel, notices: dict[tuple[str, str], list[tuple[str, str]]]) -> list[Page]:
     """Every page of the internal site; ``notices`` maps (round, unit) to (file stem, Markdown) previews."""
-    pages = [Page("index.md", dashboard(model)), *charts_for("charts/all", model.units(), model.as_of)]
+    pages = [
+        Page("index.md", dashboard(model)),
+        Page("rounds/index.md", rounds_page(model)),
+        *charts_for("charts/all", model.units(), model.as_of),
+    ]
     for round_view in model.rounds:
         base = f"rounds/{round_view.id}"
         pages.append(Page(f"{base}/index.md", round_page(round_view, model.as_of, notices)))
@@ -46,8 +50,19 @@ def internal_pages(model: SiteModel, notices: dict[tuple[str, str], list[tuple[s
 
 
 def nav(model: SiteModel) -> list[dict[str, str]]:
-    """Top-level navigation: the dashboard and one entry per round, nothing per unit or problem."""
-    return [{"总览": "index.md"}] + [{r.name: f"rounds/{r.id}/index.md"} for r in model.rounds]
+    """Two fixed entries, whatever the data: every page renders the nav, so its size must not grow."""
+    return [{"总览": "index.md"}, {"各轮巡察": "rounds/index.md"}]
+
+
+def rounds_page(model: SiteModel) -> str:
+    """All rounds, newest first: the way into round, unit and problem pages."""
+    parts = [
+        front_matter("各轮巡察", search=False),
+        "# 各轮巡察",
+        f"截至{cn_date(model.as_of)}，共{len(model.rounds)}轮巡察。",
+        round_table(model.rounds, prefix=""),
+    ]
+    return "\n\n".join(parts) + "\n"
 
 
 def kpis(counts: Tally, extra: Sequence[tuple[str, str]] = ()) -> str:
@@ -89,14 +104,14 @@ def dashboard(model: SiteModel) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def round_table(rounds: Sequence[RoundView]) -> str:
+def round_table(rounds: Sequence[RoundView], prefix: str = "rounds/") -> str:
     rows = []
     for r in rounds:
         c = r.counts
         lights = _light_counts(leaf for u in r.units for leaf in u.leaves)
         rows.append(
             [
-                a(r.name, f"rounds/{r.id}/index.md"),
+                a(r.name, f"{prefix}{r.id}/index.md"),
                 h(r.data.get("kind", "")),
                 str(len(r.units)),
                 *_count_cells(c),
