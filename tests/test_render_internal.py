@@ -85,3 +85,20 @@ def test_charts_are_valid_svg() -> None:
         root = ET.fromstring(svg)
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
         assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_progress_series_matches_the_state_on_each_month_end() -> None:
+    from xuncha.render.internal import _month_ends, progress_series
+    from xuncha.render.model import build_model
+    from xuncha.render.progress import is_completed, state_on
+
+    model = build_model(validate(REPO, use_cache=False).index, AS_OF)
+    units = model.units()
+    leaves = [x for u in units for x in u.leaves]
+    start = min(str(u.entry["feedback_date"]) for u in units if u.entry.get("feedback_date"))
+    expected = [
+        (label, sum(is_completed(state_on(x.record, day)) for x in leaves) / len(leaves))
+        for label, day in _month_ends(start, AS_OF)
+    ]
+    assert progress_series(units, AS_OF) == expected
+    assert expected[-1][1] > expected[0][1]

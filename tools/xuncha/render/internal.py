@@ -17,7 +17,7 @@ from .md import BLUE, GREEN, GREY, RED, YELLOW, a, esc, front_matter, h, lamp, t
 from .model import DueRow, LeafView, RoundView, SiteModel, UnitView
 from .numerals import cn_date, percent
 from .problem import problem_page
-from .progress import Tally, is_completed, state_on
+from .progress import Tally, is_completed
 from .unit import unit_page
 
 LIST_LIMIT = 50
@@ -337,16 +337,33 @@ def overdue_by_age(leaves: Iterable[LeafView]) -> list[tuple[str, int]]:
 
 
 def progress_series(units: Sequence[UnitView], as_of: str) -> list[tuple[str, float]]:
-    """Share of problems completed at each month end, from the earliest feedback to the day."""
+    """Share of problems completed at each month end, from the earliest feedback to the day.
+
+    One sweep over every leaf's changes into and out of completion (a reopened
+    problem leaves it again), so the cost is the log size plus the months.
+    """
     starts = [str(u.entry["feedback_date"]) for u in units if u.entry.get("feedback_date")]
     total = sum(len(u.leaves) for u in units)
     if not starts or not total:
         return []
-    series = []
+    changes = sorted(change for u in units for x in u.leaves for change in _completion_changes(x))
+    series, done, i = [], 0, 0
     for label, day in _month_ends(min(starts), as_of):
-        done = sum(1 for u in units for x in u.leaves if is_completed(state_on(x.record, day)))
+        while i < len(changes) and changes[i][0] <= day:
+            done, i = done + changes[i][1], i + 1
         series.append((label, done / total))
     return series
+
+
+def _completion_changes(leaf: LeafView) -> list[tuple[str, int]]:
+    """(date, +1) when the leaf becomes completed, (date, -1) when it is reopened."""
+    out, completed = [], False
+    for entry in leaf.status.get("log", []):
+        now = is_completed(str(entry.get("state", "")))
+        if now != completed:
+            out.append((str(entry.get("date", "")), 1 if now else -1))
+            completed = now
+    return out
 
 
 def _month_ends(start: str, end: str) -> list[tuple[str, str]]:
