@@ -218,6 +218,7 @@ class _Round:
         self.office = f"{record.data.get('inspecting_body', '')}巡察办"
         self.as_of_text = as_of.isoformat()
         self.known_addressees: dict[tuple[str | None, Light, People | None], tuple[str, ...]] = {}
+        self.unit_rules = [rule for rule in profile.rules if not rule.per_round]
 
     def obligations(self) -> Iterator[Obligation]:
         for rule in self.profile.rules:
@@ -329,7 +330,7 @@ class _Round:
         key = (unit.id if unit else None, light, people)
         if key not in self.known_addressees:
             roles = self.profile.recipients[light]
-            self.known_addressees[key] = tuple(self.addressee(role, unit, people) for role in roles)
+            self.known_addressees[key] = tuple([self.addressee(role, unit, people) for role in roles])
         return self.known_addressees[key]
 
     def addressee(self, role: str, unit: _Unit | None, people: People | None) -> str:
@@ -364,8 +365,8 @@ class _Unit:
         }
 
     def obligations(self) -> Iterator[Obligation]:
-        for rule in self.round.profile.rules:
-            if rule.per_round or not rule.applies(self.round.kind, self.type):
+        for rule in self.round.unit_rules:
+            if not rule.applies(self.round.kind, self.type):
                 continue
             file = self.file_of(rule)
             if rule.event is Event.ITEM:
@@ -544,6 +545,6 @@ def worst_first(found: list[Obligation]) -> list[Obligation]:
     return sorted(found, key=_urgency)
 
 
-def _urgency(o: Obligation) -> tuple[int, int, date, str]:
+def _urgency(o: Obligation) -> tuple[int, int, date, str, str, str, str]:
     lateness = -o.days if o.state is OVERDUE or o.state is LATE else o.days
-    return (-_SEVERITY[o.state], lateness, o.due, o.key)
+    return (-_SEVERITY[o.state], lateness, o.due, o.round, o.unit or "", o.rule, o.problem or o.item or "")

@@ -118,8 +118,8 @@ def text(found: list[Obligation], as_of: date, names: Mapping[str, str]) -> str:
 
 
 def _tally(rows: list[Obligation]) -> str:
-    tally = counts(rows)
-    return f"红 {tally['red']} · 黄 {tally['yellow']} · 绿 {tally['green']}"
+    lights = Counter(o.light for o in rows)
+    return f"红 {lights[Light.RED]} · 黄 {lights[Light.YELLOW]} · 绿 {lights[Light.GREEN]}"
 
 
 def _cells(o: Obligation) -> tuple[str, ...]:
@@ -134,7 +134,9 @@ def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:
     for column in columns[:-1]:
         widths = list(map(_width, column))
         most = max(widths)
-        padded.append([cell + " " * (most - width) for cell, width in zip(column, widths, strict=True)])
+        padded.append(
+            [cell.ljust(most - width + len(cell)) for cell, width in zip(column, widths, strict=True)]
+        )
     padded.append(columns[-1])
     return ["  " + "  ".join(parts) for parts in zip(*padded, strict=True)]
 
