@@ -150,10 +150,10 @@ def _parse_all(
     root: Path, schema_dir: Path, wanted: list[str], cached: dict[str, cache.Entry], jobs: int
 ) -> tuple[list[Parsed], int]:
     results: dict[str, Parsed] = {}
-    todo: list[str] = []
-    for relpath, raw in _read_all(root, wanted):
-        hit = cached.get(relpath)
-        if hit is not None and raw is not None and hit.size == len(raw) and hit.digest == cache.digest(raw):
+    todo = [f for f in wanted if f not in cached]  # parse_file reads these itself: read each file once
+    for relpath, raw in _read_all(root, [f for f in wanted if f in cached]):
+        hit = cached[relpath]
+        if raw is not None and hit.size == len(raw) and hit.digest == cache.digest(raw):
             results[relpath] = Parsed(relpath, hit, ())
         else:
             todo.append(relpath)
