@@ -6,9 +6,12 @@ import atexit
 import difflib
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import git
+import pytest
+from click.testing import Result
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = ("units", "rounds")
@@ -74,3 +77,19 @@ def inserted(before: bytes, after: bytes) -> str:
 def only_changed(before: dict[str, bytes], after: dict[str, bytes], *files: str) -> None:
     """Every file except ``files`` is byte-identical, and no file appeared or vanished besides them."""
     assert {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)} == set(files)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """A git-initialised copy of the demo repository, for commands that edit records."""
+    return make_demo(tmp_path)
+
+
+@pytest.fixture
+def xuncha(run_cli: Callable[..., Result], demo: Path) -> Callable[..., Result]:
+    """Run ``xuncha --root <demo copy> …`` in-process."""
+
+    def run(*args: object) -> Result:
+        return run_cli("--root", demo, *args)
+
+    return run

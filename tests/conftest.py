@@ -14,6 +14,9 @@ from xuncha.cli import cli
 REPO = Path(__file__).resolve().parents[1]
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
+# the demo-copy fixtures (`demo`, `xuncha`) shared by the clerk-command tests
+pytest_plugins = ["clerk_support"]
+
 
 @pytest.fixture
 def minimal_repo(tmp_path: Path) -> Path:

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import Result
 
-from clerk_support import REPO, commit, inserted, make_demo, only_changed, tree
+from clerk_support import REPO, commit, inserted, only_changed, tree
 from xuncha import roundtrip
 from xuncha.layout import place_of
 from xuncha.loader import load_bytes
@@ -24,19 +23,6 @@ def _data(text: str | bytes) -> Any:
 
 
 JTJ = "rounds/2026-ch-r2/ch-jtj"
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    return make_demo(tmp_path)
-
-
-@pytest.fixture
-def xuncha(run_cli: Run, demo: Path) -> Run:
-    def run(*args: object) -> Result:
-        return run_cli("--root", demo, *args)
-
-    return run
 
 
 def _clean(xuncha: Run, root: Path, *paths: str) -> None:

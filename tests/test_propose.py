@@ -9,25 +9,11 @@ import git
 import pytest
 from click.testing import Result
 
-from clerk_support import make_demo
 from xuncha import propose
 from xuncha.changes import Change
 
 Run = Callable[..., Result]
 P032 = "rounds/2026-ch-r2/ch-jtj/status/P03.2.yaml"
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    return make_demo(tmp_path)
-
-
-@pytest.fixture
-def xuncha(run_cli: Run, demo: Path) -> Run:
-    def run(*args: object) -> Result:
-        return run_cli("--root", demo, *args)
-
-    return run
 
 
 def _complete_p032(xuncha: Run, tmp_path: Path) -> Path:

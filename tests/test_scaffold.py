@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from clerk_support import commit, make_demo, only_changed, tree
+from clerk_support import commit, only_changed, tree
 from xuncha import fields, scaffold, schemas
 from xuncha.findings import Finding
 from xuncha.loader import load_bytes
@@ -30,19 +30,6 @@ def _data(text: str | bytes) -> Any:
 
 JTJ = "rounds/2026-ch-r2/ch-jtj"
 HYSQ = "rounds/2026-ch-r2/ch-dhjd-hysq"
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    return make_demo(tmp_path)
-
-
-@pytest.fixture
-def xuncha(run_cli: Run, demo: Path) -> Run:
-    def run(*args: object) -> Result:
-        return run_cli("--root", demo, *args)
-
-    return run
 
 
 def _findings(root: Path, file: str) -> list[Finding]:
