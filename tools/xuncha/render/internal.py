@@ -13,7 +13,7 @@ from datetime import date
 
 from . import Page
 from .charts import columns, line, rate_bars
-from .md import BLUE, GREEN, GREY, RED, YELLOW, a, esc, front_matter, h, lamp, table
+from .md import BLUE, GREEN, GREY, RED, YELLOW, Light, a, esc, front_matter, h, lamp, table
 from .model import DueRow, LeafView, RoundView, SiteModel, UnitView
 from .numerals import cn_date, percent
 from .problem import problem_page
@@ -161,20 +161,7 @@ def overdue_section(
     limit: int | None = LIST_LIMIT,
 ) -> str:
     """Overdue problems (most overdue first) and overdue obligations, each list capped on the dashboard."""
-    late = sorted(((u, x) for u, x in leaves if x.light == RED), key=lambda p: p[1].days or 0)
-    rows = [
-        [_unit_link(u, prefix), _leaf_link(u, x, prefix), cn_date(str(x.deadline)), f"{-(x.days or 0)}天"]
-        for u, x in late
-    ]
-    late_dues = sorted(((u, d) for u, d in dues if d.light == RED), key=lambda p: p[1].days or 0)
-    due_rows = [
-        [_unit_link(u, prefix), h(d.what), cn_date(d.due), f"{-(d.days or 0)}天"] for u, d in late_dues
-    ]
-    return (
-        _capped("问题", ["单位", "问题", "整改时限", "逾期"], rows, limit)
-        + "\n\n"
-        + _capped("时限事项", ["单位", "事项", "应完成日期", "逾期"], due_rows, limit)
-    )
+    return _light_section(leaves, dues, prefix, limit, RED, "逾期")
 
 
 def due_soon_section(
@@ -183,17 +170,34 @@ def due_soon_section(
     prefix: str,
     limit: int | None = LIST_LIMIT,
 ) -> str:
-    soon = sorted(((u, x) for u, x in leaves if x.light == YELLOW), key=lambda p: p[1].days or 0)
+    """Problems and obligations due within the warning window, soonest first."""
+    return _light_section(leaves, dues, prefix, limit, YELLOW, "剩余")
+
+
+def _light_section(
+    leaves: Sequence[tuple[UnitView, LeafView]],
+    dues: Sequence[tuple[UnitView, DueRow]],
+    prefix: str,
+    limit: int | None,
+    light: Light,
+    days_header: str,
+) -> str:
+    """The problems and the obligations showing ``light``, sorted by their day count."""
+
+    def days(count: int | None) -> str:  # overdue counts are negative; show their size
+        return f"{-(count or 0)}天" if light == RED else f"{count}天"
+
+    chosen = sorted(((u, x) for u, x in leaves if x.light == light), key=lambda p: p[1].days or 0)
     rows = [
-        [_unit_link(u, prefix), _leaf_link(u, x, prefix), cn_date(str(x.deadline)), f"{x.days}天"]
-        for u, x in soon
+        [_unit_link(u, prefix), _leaf_link(u, x, prefix), cn_date(str(x.deadline)), days(x.days)]
+        for u, x in chosen
     ]
-    soon_dues = sorted(((u, d) for u, d in dues if d.light == YELLOW), key=lambda p: p[1].days or 0)
-    due_rows = [[_unit_link(u, prefix), h(d.what), cn_date(d.due), f"{d.days}天"] for u, d in soon_dues]
+    chosen_dues = sorted(((u, d) for u, d in dues if d.light == light), key=lambda p: p[1].days or 0)
+    due_rows = [[_unit_link(u, prefix), h(d.what), cn_date(d.due), days(d.days)] for u, d in chosen_dues]
     return (
-        _capped("问题", ["单位", "问题", "整改时限", "剩余"], rows, limit)
+        _capped("问题", ["单位", "问题", "整改时限", days_header], rows, limit)
         + "\n\n"
-        + _capped("时限事项", ["单位", "事项", "应完成日期", "剩余"], due_rows, limit)
+        + _capped("时限事项", ["单位", "事项", "应完成日期", days_header], due_rows, limit)
     )
 
 
