@@ -1,9 +1,12 @@
-"""A cache of parsed, valid files so an unchanged file costs a read and a hash.
+"""A cache of parsed, valid files so an unchanged file costs a stat (or a read and a hash).
 
-Keyed on path; an entry is reused only when the size and a content hash agree
-(not mtime: a checkout or copy changes mtimes of identical files, and reading is
-cheap next to parsing), and the whole cache is dropped when the schemas,
-xuncha or Python change.
+Keyed on path. An entry is reused without reading the file when its size and
+modification time are those recorded; otherwise when its size and content hash
+agree (a checkout or copy changes the times of identical files). A file modified
+within :data:`RACY_NS` of being read could change again within the same clock
+tick without its time changing (git's "racy" case), so its time is not recorded
+and it is always hashed. The whole cache is dropped when the schemas, xuncha or
+Python change.
 
 Stored with ``marshal``, not ``pickle``: records are plain dicts, lists and scalars,
 which marshal writes ~7x faster (a one-file run rewrites the whole cache) and reads
@@ -17,23 +20,39 @@ import hashlib
 import marshal
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .yamlsafe import Data
+
+if TYPE_CHECKING:  # yamlsafe imports PyYAML: not needed to read or write the cache
+    from .yamlsafe import Data
 
 CACHE_DIR = ".xuncha-cache"
 CACHE_FILE = "records.marshal"
+# Coarse-grained file systems (FAT, some network shares) keep 2-second modification times.
+RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A file's identity when it was parsed, and its data."""
+    """A file's identity when it was parsed (mtime 0: not to be trusted), and its data."""
 
     size: int
+    mtime_ns: int
     digest: bytes
     data: Data
+
+    def unchanged(self, info: os.stat_result) -> bool:
+        """True when a stat alone shows the file is the one parsed."""
+        return self.mtime_ns != 0 and (self.size, self.mtime_ns) == (info.st_size, info.st_mtime_ns)
+
+
+def trusted_mtime(info: os.stat_result) -> int:
+    """The modification time worth recording for a file just read: 0 if it is too recent (racy)."""
+    return info.st_mtime_ns if info.st_mtime_ns < time.time_ns() - RACY_NS else 0
 
 
 def digest(raw: bytes) -> bytes:
@@ -61,14 +80,24 @@ def load(root: Path, expected: bytes) -> dict[str, Entry]:
         return {}
 
 
+def folder_for_writing(root: Path) -> Path:
+    """The cache folder, made if need be, with a .gitignore so git never sees it (raises OSError)."""
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text("*\n", encoding="utf-8")
+    return folder
+
+
 def save(root: Path, stamp: bytes, entries: dict[str, Entry]) -> None:
     """Write atomically, so a killed run never leaves a half-written cache."""
-    folder = root / CACHE_DIR
     try:
-        folder.mkdir(exist_ok=True)
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        folder = folder_for_writing(root)
         temporary = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
-        table = {file: (entry.size, entry.digest, entry.data) for file, entry in entries.items()}
+        table = {
+            file: (entry.size, entry.mtime_ns, entry.digest, entry.data) for file, entry in entries.items()
+        }
         temporary.write_bytes(marshal.dumps((stamp, table)))
         os.replace(temporary, folder / CACHE_FILE)
     except (OSError, ValueError):  # ValueError: marshal met a value it cannot write

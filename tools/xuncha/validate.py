@@ -151,12 +151,13 @@ def _parse_all(
 ) -> tuple[list[Parsed], int]:
     results: dict[str, Parsed] = {}
     todo = [f for f in wanted if f not in cached]  # parse_file reads these itself: read each file once
-    for relpath, raw in _read_all(root, [f for f in wanted if f in cached]):
-        hit = cached[relpath]
-        if raw is not None and hit.size == len(raw) and hit.digest == cache.digest(raw):
-            results[relpath] = Parsed(relpath, hit, ())
-        else:
-            todo.append(relpath)
+    for relpath in wanted:
+        if relpath in cached:
+            entry = _reusable(root / relpath, cached[relpath])
+            if entry is None:
+                todo.append(relpath)
+            else:
+                results[relpath] = Parsed(relpath, entry, ())
     reused = len(results)
     work = partial(parse_file, root, schema_dir)
     if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
@@ -169,30 +170,39 @@ def _parse_all(
     return [results[f] for f in wanted], reused
 
 
-def _read_all(root: Path, wanted: list[str]) -> list[tuple[str, bytes | None]]:
-    out: list[tuple[str, bytes | None]] = []
-    for relpath in wanted:
-        try:
-            out.append((relpath, (root / relpath).read_bytes()))
-        except OSError:
-            out.append((relpath, None))
-    return out
+def _reusable(path: Path, hit: cache.Entry) -> cache.Entry | None:
+    """The cached entry if the file is still the one parsed (by stat, else by content); else None."""
+    try:
+        if hit.unchanged(os.stat(path)):
+            return hit
+        raw, info = _read(path)
+    except OSError:
+        return None
+    if hit.size != len(raw) or hit.digest != cache.digest(raw):
+        return None
+    return replace(hit, mtime_ns=cache.trusted_mtime(info))  # next time a stat will do
+
+
+def _read(path: Path) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and the stat of the file those bytes came from."""
+    with path.open("rb") as handle:
+        return handle.read(), os.fstat(handle.fileno())
 
 
 def parse_file(root: Path, schema_dir: Path, relpath: str) -> Parsed:
     """Read, parse and schema-check one file (runs in worker processes)."""
-    path = root / relpath
     try:
-        raw = path.read_bytes()
+        raw, info = _read(root / relpath)
     except OSError as error:
         finding = at(relpath, "XC000", f"无法读取文件：{error.strerror}", "检查文件权限。", line=1, column=1)
-        return Parsed(relpath, cache.Entry(0, b"", None), (finding,))
+        return Parsed(relpath, cache.Entry(0, 0, b"", None), (finding,))
     loaded = load_bytes(relpath, raw)
     findings = list(loaded.findings) + _place_findings(relpath)
     place = place_of(relpath)
     if place is not None and isinstance(loaded.data, dict):
         findings += schemas.check(schema_dir, place.kind, relpath, loaded.data)
-    return Parsed(relpath, cache.Entry(len(raw), cache.digest(raw), loaded.data), tuple(findings))
+    entry = cache.Entry(len(raw), cache.trusted_mtime(info), cache.digest(raw), loaded.data)
+    return Parsed(relpath, entry, tuple(findings))
 
 
 def _place_findings(relpath: str) -> list[Finding]:
