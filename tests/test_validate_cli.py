@@ -13,6 +13,7 @@ import pytest
 from click.testing import Result
 
 from xuncha.cache import CACHE_DIR, CACHE_FILE
+from xuncha.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 R = "rounds/2025-t-r1"
@@ -230,7 +231,7 @@ def test_edit_that_breaks_the_schema_is_seen_and_not_cached(minimal_repo: Path, 
     for _ in range(2):
         result = run_cli("--root", minimal_repo, "validate", "--format", "json")
         assert codes(result) == [("units/t-town.yaml", "XC103", 3)]
-    assert "（5 个未改动）" in summary(run_cli("--root", minimal_repo, "validate"))
+    assert validate(minimal_repo).from_cache == 5  # the broken file is parsed again every time
 
 
 def test_no_cache_neither_reads_nor_writes(minimal_repo: Path, run_cli: Run) -> None:

@@ -9,15 +9,14 @@ import importlib
 import json
 import os
 import sys
-import traceback
 from datetime import datetime
 from pathlib import Path
 
 import click
 
+from . import verdict
 from .findings import Finding, Severity
 from .repo import NotARepository, find_root
-from .validate import Report, validate
 
 EXIT_FINDINGS, EXIT_USAGE = 1, 2
 
@@ -88,10 +87,23 @@ def validate_command(
     """
     root = repository(ctx)
     files = _relative(root, paths) if paths else None
-    report = validate(root, files, jobs=jobs or 0, use_cache=not no_cache)
-    _print(report, output)
-    failed = report.failed or (strict and bool(report.findings))
+    findings, checked, unchanged = _validated(root, files, jobs or 0, use_cache=not no_cache)
+    _print(findings, checked, unchanged, output)
+    failed = any(f.severity is Severity.ERROR for f in findings) or (strict and bool(findings))
     ctx.exit(EXIT_FINDINGS if failed else 0)
+
+
+def _validated(
+    root: Path, files: list[str] | None, jobs: int, use_cache: bool
+) -> tuple[list[Finding], int, int]:
+    """(findings, files checked, files unchanged): the last verdict when nothing changed since it."""
+    replayed = verdict.replay(root) if files is None and use_cache else None
+    if replayed is not None:
+        return replayed.findings, replayed.files, replayed.files
+    from .validate import validate  # imported only now: replaying a verdict does not need the pipeline
+
+    report = validate(root, files, jobs=jobs, use_cache=use_cache)
+    return report.findings, report.files, report.from_cache
 
 
 def _relative(root: Path, paths: tuple[Path, ...]) -> list[str]:
@@ -107,13 +119,13 @@ def _relative(root: Path, paths: tuple[Path, ...]) -> list[str]:
     return out
 
 
-def _print(report: Report, output: str) -> None:
+def _print(findings: list[Finding], checked: int, unchanged: int, output: str) -> None:
     if output == "json":
-        click.echo(json.dumps([f.as_json() for f in report.findings], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))
         return
-    for finding in report.findings:
+    for finding in findings:
         click.echo(finding.as_text())
-    click.echo(_summary(report.findings, report.files, report.from_cache), err=bool(report.findings))
+    click.echo(_summary(findings, checked, unchanged), err=bool(findings))
 
 
 def _summary(findings: list[Finding], files: int, cached: int) -> str:
@@ -139,6 +151,8 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
     except Exception as error:  # a bug must still not dump a traceback on a clerk
         if os.environ.get("XUNCHA_DEBUG"):
+            import traceback  # only on an internal error: keeps start-up lean
+
             traceback.print_exc()
         click.echo(
             f"内部错误：{type(error).__name__}: {error}（设置 XUNCHA_DEBUG=1 可查看详情，请报告此问题）",

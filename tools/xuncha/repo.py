@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,8 @@ def data_files(root: Path, under: Path | None = None) -> list[str]:
 
 def config(root: Path) -> dict[str, Any]:
     """``[tool.xuncha]`` from pyproject.toml: the jurisdiction's defaults (e.g. its deadline profile)."""
+    import tomllib  # only here: `validate` replaying a verdict never reads the config
+
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         return {}

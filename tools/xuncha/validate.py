@@ -18,7 +18,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from . import cache, schemas
+from . import cache, schemas, verdict
 from .checks import evidence, run_all
 from .findings import Finding, Severity, at
 from .index import Index, Record, build_index
@@ -82,7 +82,14 @@ def _without_gc(func: Callable[_P, _R]) -> Callable[_P, _R]:
 
 @_without_gc
 def validate(root: Path, files: list[str] | None = None, *, jobs: int = 0, use_cache: bool = True) -> Report:
-    """Validate ``files`` (relpaths; default: the whole repository) with everything they refer to."""
+    """Validate ``files`` (relpaths; default: the whole repository) with everything they refer to.
+
+    A whole-repository run with the cache keeps its verdict (:mod:`xuncha.verdict`); while
+    nothing changes, the next one builds the index from the cache and reuses that verdict
+    instead of running the rules again.
+    """
+    whole = files is None and use_cache
+    before = verdict.inputs(root) if whole else None
     wanted = data_files(root) if files is None else scope_of(root, files)
     use_cache = use_cache and _worth_caching(root, files, wanted)
     schema_dir = schemas.schema_dir(root)
@@ -93,9 +100,15 @@ def validate(root: Path, files: list[str] | None = None, *, jobs: int = 0, use_c
         _save_cache(root, stamp, cached, parsed)
     broken = frozenset(p.file for p in parsed if not _usable(p))
     index = build_index([_record(p) for p in parsed if _usable(p)], broken)
+    known = verdict.replay(root, before) if before is not None else None
+    if known is not None:
+        return Report(known.findings, len(parsed), reused, index)
+    evidence_files = evidence.hashed(index)
     findings = [f for p in parsed for f in p.findings] + run_all(index) + check_rules(root, index)
-    findings += evidence.unchanged(index, _evidence_hashes(root, evidence.hashed(index)))
-    return Report(_located(root, findings), len(parsed), reused, index)
+    findings = _located(root, [*findings, *evidence.unchanged(index, _evidence_hashes(root, evidence_files))])
+    if before is not None:
+        verdict.record(root, before, findings, len(parsed), evidence_files)
+    return Report(findings, len(parsed), reused, index)
 
 
 def _evidence_hashes(root: Path, files: list[str]) -> dict[str, str | None]:

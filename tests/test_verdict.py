@@ -1,0 +1,127 @@
+"""The replayed verdict: a whole-repository run that follows an unchanged one reuses its findings,
+and any change to what the verdict depends on is noticed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from xuncha import verdict
+from xuncha.validate import validate
+
+STATUS = "rounds/2025-t-r1/t-unit/status/P02.yaml"
+
+
+def break_status(root: Path) -> None:
+    """A same-size edit that makes XC303 (a progress date before the feedback)."""
+    path = root / STATUS
+    path.write_text(path.read_text(encoding="utf-8").replace("2025-07-01", "2025-06-01", 1), encoding="utf-8")
+
+
+def age(root: Path, relpath: str, seconds: int = 3600) -> int:
+    """Move a file's modification time back by ``seconds`` (out of the racy window); returns it."""
+    path = root / relpath
+    mtime = path.stat().st_mtime_ns - seconds * 1_000_000_000
+    os.utime(path, ns=(mtime, mtime))
+    return mtime
+
+
+def codes(findings: list[verdict.Finding]) -> list[tuple[str, str, int]]:
+    return [(f.file, f.code, f.line) for f in findings]
+
+
+def test_unchanged_repository_replays_the_findings(minimal_repo: Path) -> None:
+    break_status(minimal_repo)
+    first = validate(minimal_repo)
+    replayed = verdict.replay(minimal_repo)
+    assert replayed is not None
+    assert replayed.findings == first.findings
+    assert codes(replayed.findings) == [(STATUS, "XC303", 5)]
+    assert replayed.files == first.files == 6
+
+
+def test_replayed_findings_equal_a_fresh_run(minimal_repo: Path) -> None:
+    break_status(minimal_repo)
+    validate(minimal_repo)
+    second = validate(minimal_repo)  # rules skipped: the verdict is reused, the index still built
+    assert second.findings == validate(minimal_repo, use_cache=False).findings
+    assert set(second.index.rounds) == {"2025-t-r1"}
+
+
+def test_an_edit_is_noticed(minimal_repo: Path) -> None:
+    validate(minimal_repo)
+    break_status(minimal_repo)
+    assert verdict.replay(minimal_repo) is None
+    assert codes(validate(minimal_repo).findings) == [(STATUS, "XC303", 5)]
+
+
+def test_a_racy_edit_keeping_size_and_time_is_noticed(minimal_repo: Path) -> None:
+    """Written and validated within one clock tick, then edited in the same tick: only the hash tells."""
+    path = minimal_repo / STATUS
+    os.utime(path)  # written just now
+    stamp = path.stat()
+    validate(minimal_repo)  # racy: its content hash is kept beside its stamp
+    break_status(minimal_repo)
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert path.stat().st_size == stamp.st_size
+    assert verdict.replay(minimal_repo) is None
+
+
+def test_old_files_are_trusted_by_stat_alone(minimal_repo: Path) -> None:
+    mtime = age(minimal_repo, STATUS)
+    validate(minimal_repo)
+    break_status(minimal_repo)  # same size; put the old time back: a stat cannot tell
+    os.utime(minimal_repo / STATUS, ns=(mtime, mtime))
+    assert verdict.replay(minimal_repo) is not None  # documented limit: as git, stat is trusted when not racy
+
+
+def test_new_and_deleted_files_are_noticed(minimal_repo: Path) -> None:
+    validate(minimal_repo)
+    (minimal_repo / "units" / "draft.txt").write_text("x", encoding="utf-8")
+    assert verdict.replay(minimal_repo) is None
+    validate(minimal_repo)
+    (minimal_repo / "units" / "draft.txt").unlink()
+    assert verdict.replay(minimal_repo) is None
+
+
+def test_schema_and_config_changes_are_noticed(minimal_repo: Path) -> None:
+    validate(minimal_repo)
+    (minimal_repo / "pyproject.toml").write_text("[tool.xuncha]\nevidence_max_mb = 1\n", encoding="utf-8")
+    assert verdict.replay(minimal_repo) is None
+    validate(minimal_repo)
+    schema = next((minimal_repo / "schemas").glob("unit.schema.json"))
+    schema.write_text(schema.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert verdict.replay(minimal_repo) is None
+
+
+def test_code_rule_data_and_libraries_are_stamped(minimal_repo: Path) -> None:
+    stamps = verdict.inputs(minimal_repo).stamps
+    assert "<xuncha>/checks/dates.py" in stamps  # the rules' code
+    assert "<xuncha>/rules/profiles/wujiang.yaml" in stamps  # rule data
+    assert verdict.ENVIRONMENT in stamps  # Python and the installed distributions
+
+
+def test_evidence_read_outside_the_data_folders_is_stamped(minimal_repo: Path) -> None:
+    outside = minimal_repo / "docs" / "附件.pdf"
+    outside.parent.mkdir()
+    outside.write_bytes(b"%PDF-1.4")
+    verdict.record(minimal_repo, verdict.inputs(minimal_repo), [], 6, ["docs/附件.pdf"])
+    assert verdict.replay(minimal_repo) is not None
+    outside.unlink()
+    assert verdict.replay(minimal_repo) is None
+
+
+def test_replaying_skips_the_pipeline_imports(minimal_repo: Path) -> None:
+    """The point of replaying: a warm `xuncha validate` imports neither PyYAML nor the rules."""
+    command = [sys.executable, "-c", "import sys; from xuncha.cli import main; main()"]
+    args = ["--root", str(minimal_repo), "validate"]
+    subprocess.run([*command, *args], check=True, capture_output=True)
+    probe = (
+        "import sys\nfrom xuncha.cli import cli\n"
+        "cli.main(standalone_mode=False)\n"
+        "print(sorted(m for m in ('yaml', 'xuncha.validate', 'xuncha.checks') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, *args], check=True, capture_output=True, text=True)
+    assert done.stdout.strip().endswith("[]")
