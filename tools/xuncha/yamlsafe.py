@@ -23,6 +23,17 @@ SCALAR_TAGS = frozenset({STR, INT, FLOAT, BOOL, NULL})
 class Loader(yaml.CSafeLoader):
     """libyaml's composer with the timestamp resolver removed: dates stay text."""
 
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+        """A scalar no implicit resolver can claim is a string: say so at once.
+
+        PyYAML's resolver runs in Python for every node; most of ours are Chinese text
+        or keys whose first character starts no implicit type, so this skips it.
+        """
+        if kind is yaml.ScalarNode and (not implicit[0] or value[:1] not in self.yaml_implicit_resolvers):
+            return STR
+        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
+
 
 Loader.yaml_implicit_resolvers = {
     first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
@@ -49,23 +60,19 @@ class _Builder:
         self.seen: set[int] = set()
 
     def build(self, node: yaml.Node) -> Data:
-        self._count(node)
+        self.visits += 1  # counting inline, as this runs for every node of every file
+        if id(node) not in self.seen:
+            self.seen.add(id(node))
+        elif self.visits - len(self.seen) > MAX_ALIAS_EXPANSION:
+            raise _AliasBomb(node)
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
+            return node.value if node.tag == STR else self._scalar(node)
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, SEQ)
             return [self.build(child) for child in node.value]
         assert isinstance(node, yaml.MappingNode)
         self._check_tag(node, MAP)
         return self._mapping(node)
-
-    def _count(self, node: yaml.Node) -> None:
-        self.visits += 1
-        key = id(node)
-        if key not in self.seen:
-            self.seen.add(key)
-        elif self.visits - len(self.seen) > MAX_ALIAS_EXPANSION:
-            raise _AliasBomb(node)
 
     def _mapping(self, node: yaml.MappingNode) -> dict[object, Data]:
         result: dict[object, Data] = {}
