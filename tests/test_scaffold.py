@@ -100,6 +100,16 @@ def test_a_placeholder_in_a_date_is_reported_once_as_unfilled(demo: Path) -> Non
     assert "日期：状态变化的日期。" in found[0].hint
 
 
+def test_a_placeholder_behind_a_yaml_escape_is_still_found(demo: Path) -> None:
+    """validate skips the placeholder walk for texts without “待填写”, but not past an escape."""
+    file = f"{JTJ}/status/P03.2.yaml"
+    path = demo / file
+    escaped = 'date: "\\u5f85\\u586b\\u5199"'
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2026-08-12", escaped), encoding="utf-8")
+    assert fields.PLACEHOLDER.encode() not in path.read_bytes()
+    assert [(f.code, f.line) for f in _findings(demo, file)] == [("XC020", 5)]
+
+
 def test_new_plan_has_one_entry_per_leaf_with_its_wording(xuncha: Run, demo: Path) -> None:
     assert xuncha("new", "plan", "2026-ch-r2", "ch-dhjd-hysq").exit_code == 0
     plan = _data((demo / HYSQ / "plan.yaml").read_text(encoding="utf-8"))

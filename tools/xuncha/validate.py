@@ -20,6 +20,7 @@ from typing import ParamSpec, TypeVar
 
 from . import cache, schemas, verdict
 from .checks import evidence, run_all
+from .fields import PLACEHOLDER
 from .findings import Finding, Severity, at
 from .index import Index, Record, build_index
 from .layout import Place, place_of
@@ -29,6 +30,7 @@ from .ruledata import check_rules
 from .yamlsafe import Locator
 
 PARALLEL_THRESHOLD = 200
+PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 # Parsing a file (~0.5 ms) costs about as much as loading and saving 25 KB of cache (~20 ns a byte).
 CACHE_BYTES_PER_PARSE = 25_000
 _P = ParamSpec("_P")
@@ -213,9 +215,16 @@ def parse_file(root: Path, schema_dir: Path, relpath: str) -> Parsed:
     findings = list(loaded.findings) + _place_findings(relpath)
     place = place_of(relpath)
     if place is not None and isinstance(loaded.data, dict):
-        findings += schemas.check(schema_dir, place.kind, relpath, loaded.data)
+        findings += schemas.check(
+            schema_dir, place.kind, relpath, loaded.data, unfilled=_may_be_unfilled(raw)
+        )
     entry = cache.Entry(len(raw), cache.trusted_mtime(info), cache.digest(raw), loaded.data)
     return Parsed(relpath, entry, tuple(findings))
+
+
+def _may_be_unfilled(raw: bytes) -> bool:
+    """Whether the text can hold the placeholder: written out, or behind a YAML escape (\\u5f85…)."""
+    return PLACEHOLDER_BYTES in raw or b"\\" in raw
 
 
 def _place_findings(relpath: str) -> list[Finding]:
