@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 UNIT_FOLDER_KINDS = frozenset(
     {"feedback", "plan", "extensions", "reports", "clues", "supervision", "assessment"}
@@ -27,7 +26,7 @@ def place_of(relpath: str) -> Place | None:
     units/U.yaml · rounds/R/round.yaml · rounds/R/U/<kind>.yaml ·
     rounds/R/U/status/<problem>.yaml · rounds/R/U/notices/<N>.yaml
     """
-    parts = PurePosixPath(relpath).parts
+    parts = [part for part in relpath.split("/") if part not in ("", ".")]  # PurePosixPath's parts, faster
     if not parts or not parts[-1].endswith(".yaml"):
         return None
     stem = parts[-1][: -len(".yaml")]

@@ -98,10 +98,11 @@ def validate(root: Path, files: list[str] | None = None, *, jobs: int = 0, use_c
     stamp = cache.fingerprint(schema_dir)
     cached = cache.load(root, stamp) if use_cache else {}
     parsed, reused = _parse_all(root, schema_dir, wanted, cached, jobs or os.cpu_count() or 1)
+    usable = [p for p in parsed if _usable(p)]
     if use_cache:
-        _save_cache(root, stamp, cached, parsed)
-    broken = frozenset(p.file for p in parsed if not _usable(p))
-    index = build_index([_record(p) for p in parsed if _usable(p)], broken)
+        _save_cache(root, stamp, cached, parsed, usable)
+    broken = frozenset(p.file for p in parsed).difference(p.file for p in usable)
+    index = build_index([_record(p) for p in usable], broken)
     known = verdict.replay(root, before) if before is not None else None
     if known is not None:
         return Report(known.findings, len(parsed), reused, index)
@@ -263,14 +264,13 @@ def _record(parsed: Parsed) -> Record:
     return Record(parsed.file, place, parsed.entry.data)
 
 
-def _save_cache(root: Path, stamp: bytes, old: dict[str, cache.Entry], parsed: list[Parsed]) -> None:
+def _save_cache(
+    root: Path, stamp: bytes, old: dict[str, cache.Entry], parsed: list[Parsed], usable: list[Parsed]
+) -> None:
     """Keep entries of files this run did not look at (if still there); replace or drop the ones it did."""
     seen = {p.file for p in parsed}
     entries = {f: e for f, e in old.items() if f not in seen and os.path.isfile(os.path.join(root, f))}
-    for p in parsed:
-        entries.pop(p.file, None)
-        if _usable(p):
-            entries[p.file] = p.entry
+    entries.update((p.file, p.entry) for p in usable)
     if entries.keys() != old.keys() or any(old[k] is not v for k, v in entries.items()):
         cache.save(root, stamp, entries)
 

@@ -54,25 +54,29 @@ def inputs(root: Path) -> Inputs:
     taken = time.time_ns()
     found: Stamp = {}
     for folder in INPUT_FOLDERS:
-        found.update(_walk(root / folder, f"{folder}/"))
-    found.update(_walk(PACKAGE, PACKAGE_PREFIX))
+        found.update(_walk(os.path.join(root, folder), f"{folder}/"))
+    found.update(_walk(str(PACKAGE), PACKAGE_PREFIX))
     found["pyproject.toml"] = _stat(root / "pyproject.toml")
     found[ENVIRONMENT] = (_environment(), 0)
     return Inputs(found, taken)
 
 
-def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, tuple[int, int]]]:
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, tuple[int, int]]]:
+    """(key, stamp) of every file below ``folder`` (strings, not Paths: this runs for every file)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            if entry.name.startswith(".") or entry.name == "__pycache__":
-                continue  # as data_files: hidden folders hold no records
-            yield from _walk(Path(entry.path), f"{prefix}{entry.name}/")
-        else:
-            yield f"{prefix}{entry.name}", _stat(Path(entry.path))
+            if not entry.name.startswith(".") and entry.name != "__pycache__":  # as data_files
+                yield from _walk(entry.path, f"{prefix}{entry.name}/")
+            continue
+        try:
+            info = entry.stat()
+        except OSError:
+            continue
+        yield f"{prefix}{entry.name}", (info.st_size, info.st_mtime_ns)
 
 
 def _stat(path: Path) -> tuple[int, int]:
