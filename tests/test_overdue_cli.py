@@ -193,6 +193,17 @@ def test_calendar_gap_fails_the_run(run_cli: Run, repo: Path) -> None:
     assert "XC610" in result.stderr and "2027 年的法定节假日和调休安排尚未收录" in result.stderr
 
 
+def test_a_broken_record_is_left_out_and_said_so(run_cli: Run, repo: Path) -> None:
+    """overdue loads and schema-checks every file (the cross-file rules are validate's job)."""
+    reports = repo / "rounds/2025-t-r1/t-unit/reports.yaml"
+    reports.write_text(REPORTS.replace("kind: 主要负责人报告", "kind: 年终总结"), encoding="utf-8")
+    result = overdue(run_cli, repo, "--as-of", "2025-10-01")
+    assert "注意：1 个记录文件有错误，未计入（运行 xuncha validate 查看）。" in result.stderr
+    assert "■ 测试区测试局（t-unit）" in result.stdout  # the rest is still reported
+    reports.write_text(REPORTS, encoding="utf-8")
+    assert "注意：" not in overdue(run_cli, repo, "--as-of", "2025-10-01").stderr
+
+
 def test_calendar_command(run_cli: Run, repo: Path) -> None:
     result = run_cli("--root", repo, "calendar")
     assert result.exit_code == 0

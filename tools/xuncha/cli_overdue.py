@@ -19,7 +19,7 @@ import click
 
 from . import overdue_report as report
 from .deadlines import Obligation, schedule
-from .findings import Finding, Severity
+from .findings import Finding
 from .index import Record
 from .profiles import Light
 from .repo import config
@@ -83,7 +83,7 @@ def overdue_command(
 
     root = repository(ctx)
     with _collector_paused():
-        checked = validate(root)
+        checked = validate(root, cross_checks=False)  # deadlines need the data, not a verdict
         rules = load_rules(root)
         plan = schedule(
             checked.index, rules.profiles, config(root).get("profile"), rules.calendar, as_of, window=window
@@ -98,7 +98,7 @@ def overdue_command(
         }
         findings = [*rules.findings, *plan.findings]
         click.echo(_render(found, as_of, names, findings, output, notify_list))
-    _warn(findings if output != "json" else [], sum(f.severity is Severity.ERROR for f in checked.findings))
+    _warn(findings if output != "json" else [], len(checked.index.broken))
     failed = bool(findings) or (fail_on is not None and any(o.light in FAILING[fail_on] for o in found))
     ctx.exit(EXIT_FINDINGS if failed else 0)
 
@@ -162,13 +162,11 @@ def _render(
     return report.text(found, as_of, names)
 
 
-def _warn(findings: list[Finding], invalid: int) -> None:
+def _warn(findings: list[Finding], left_out: int) -> None:
     for finding in findings:
         click.echo(finding.as_text(), err=True)
-    if invalid:
-        click.echo(
-            f"注意：仓库有 {invalid} 个校验错误，出错的记录未计入（运行 xuncha validate 查看）。", err=True
-        )
+    if left_out:
+        click.echo(f"注意：{left_out} 个记录文件有错误，未计入（运行 xuncha validate 查看）。", err=True)
 
 
 @click.command("calendar")

@@ -83,14 +83,24 @@ def _without_gc(func: Callable[_P, _R]) -> Callable[_P, _R]:
 
 
 @_without_gc
-def validate(root: Path, files: list[str] | None = None, *, jobs: int = 0, use_cache: bool = True) -> Report:
+def validate(
+    root: Path,
+    files: list[str] | None = None,
+    *,
+    jobs: int = 0,
+    use_cache: bool = True,
+    cross_checks: bool = True,
+) -> Report:
     """Validate ``files`` (relpaths; default: the whole repository) with everything they refer to.
 
     A whole-repository run with the cache keeps its verdict (:mod:`xuncha.verdict`); while
     nothing changes, the next one builds the index from the cache and reuses that verdict
-    instead of running the rules again.
+    instead of running the rules again. ``cross_checks=False`` is for commands that need
+    the index, not the verdict (the deadline report): each file is still parsed and
+    schema-checked, and a file with errors still kept out of the index, but the cross-file
+    rules do not run.
     """
-    whole = files is None and use_cache
+    whole = files is None and use_cache and cross_checks
     before = verdict.inputs(root) if whole else None
     wanted = data_files(root) if files is None else scope_of(root, files)
     use_cache = use_cache and _worth_caching(root, files, wanted)
@@ -103,6 +113,8 @@ def validate(root: Path, files: list[str] | None = None, *, jobs: int = 0, use_c
         _save_cache(root, stamp, cached, parsed, usable)
     broken = frozenset(p.file for p in parsed).difference(p.file for p in usable)
     index = build_index([_record(p) for p in usable], broken)
+    if not cross_checks:
+        return Report(_located(root, [f for p in parsed for f in p.findings]), len(parsed), reused, index)
     known = verdict.replay(root, before) if before is not None else None
     if known is not None:
         return Report(known.findings, len(parsed), reused, index)
