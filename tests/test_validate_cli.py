@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from xuncha.cache import CACHE_DIR, CACHE_FILE
+from xuncha.cache import CACHE_DIR, SHARDS, shard_file, shard_of
 from xuncha.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -194,7 +194,7 @@ def summary(result: Result) -> str:
 def test_second_run_uses_the_cache(minimal_repo: Path, run_cli: Run) -> None:
     first = run_cli("--root", minimal_repo, "validate")
     assert "（0 个未改动）" in summary(first)
-    assert (minimal_repo / CACHE_DIR / CACHE_FILE).is_file()
+    assert any(shard_file(minimal_repo, shard).is_file() for shard in range(SHARDS))
     assert (minimal_repo / CACHE_DIR / ".gitignore").read_text(encoding="utf-8") == "*\n"
     second = run_cli("--root", minimal_repo, "validate")
     assert summary(second) == "校验通过：6 个文件（6 个未改动），0 个错误，0 个警告。"
@@ -245,11 +245,27 @@ def test_no_cache_neither_reads_nor_writes(minimal_repo: Path, run_cli: Run) -> 
 
 def test_corrupt_cache_is_ignored(minimal_repo: Path, run_cli: Run) -> None:
     (minimal_repo / CACHE_DIR).mkdir()
-    (minimal_repo / CACHE_DIR / CACHE_FILE).write_bytes(b"not a pickle")
+    for shard in range(SHARDS):
+        shard_file(minimal_repo, shard).write_bytes(b"not a pickle")
     result = run_cli("--root", minimal_repo, "validate")
     assert result.exit_code == 0
     assert "（0 个未改动）" in summary(result)
     assert "（6 个未改动）" in summary(run_cli("--root", minimal_repo, "validate"))
+
+
+def test_an_edit_rewrites_only_its_shard_of_the_cache(minimal_repo: Path, run_cli: Run) -> None:
+    run_cli("--root", minimal_repo, "validate")
+    run_cli("--root", minimal_repo, "validate")  # the copied files were racy: now their times are kept
+    before = {
+        n: shard_file(minimal_repo, n).read_bytes()
+        for n in range(SHARDS)
+        if shard_file(minimal_repo, n).is_file()
+    }
+    break_status(minimal_repo)
+    edit(minimal_repo, STATUS, "date: 2025-06-01", "date: 2025-07-01")  # valid again, new mtime
+    run_cli("--root", minimal_repo, "validate")
+    after = {n: shard_file(minimal_repo, n).read_bytes() for n in before}
+    assert [n for n in before if before[n] != after[n]] == [shard_of(STATUS)]
 
 
 def test_schema_change_drops_the_cache(minimal_repo: Path, run_cli: Run) -> None:

@@ -16,11 +16,14 @@ version in the fingerprint and the fallback to "no cache" on anything unreadable
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
 import sys
 import time
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +34,8 @@ if TYPE_CHECKING:  # yamlsafe imports PyYAML: not needed to read or write the ca
     from .yamlsafe import Data
 
 CACHE_DIR = ".xuncha-cache"
-CACHE_FILE = "records.marshal"
+FORMAT = 2  # of an entry: size, mtime, digest, data
+SHARDS = 32  # an edit rewrites one shard, not the whole cache
 # Coarse-grained file systems (FAT, some network shares) keep 2-second modification times.
 RACY_NS = 2_000_000_000
 
@@ -62,7 +66,7 @@ def digest(raw: bytes) -> bytes:
 
 def fingerprint(schema_dir: Path) -> bytes:
     """What the cached verdicts depend on besides the files: the schemas, our version and Python's."""
-    hasher = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
+    hasher = hashlib.blake2b(f"{__version__} {FORMAT} {sys.version}".encode(), digest_size=16)
     for path in sorted(schema_dir.glob("*.schema.json")):
         hasher.update(path.name.encode())
         hasher.update(path.read_bytes())
@@ -70,14 +74,33 @@ def fingerprint(schema_dir: Path) -> bytes:
 
 
 def load(root: Path, expected: bytes) -> dict[str, Entry]:
-    """The cached entries, or nothing when the cache is absent, stale or unreadable."""
-    try:
-        stored_fingerprint, table = marshal.loads((root / CACHE_DIR / CACHE_FILE).read_bytes())
-        if stored_fingerprint != expected:
-            return {}
-        return {file: Entry(*fields) for file, fields in table.items()}
-    except (OSError, EOFError, ValueError, TypeError, AttributeError):
-        return {}
+    """The cached entries of every readable shard made with the same schemas, xuncha and Python."""
+    entries: dict[str, Entry] = {}
+    for shard in range(SHARDS):
+        try:
+            stored_fingerprint, table = marshal.loads(shard_file(root, shard).read_bytes())
+            if stored_fingerprint == expected:
+                entries.update((file, Entry(*fields)) for file, fields in table.items())
+        except (OSError, EOFError, ValueError, TypeError, AttributeError):
+            continue  # absent, stale or unreadable: its files are parsed again
+    return entries
+
+
+def size(root: Path) -> int:
+    """Bytes a run reads to load the cache."""
+    total = 0
+    for shard in range(SHARDS):
+        with contextlib.suppress(OSError):
+            total += shard_file(root, shard).stat().st_size
+    return total
+
+
+def shard_of(relpath: str) -> int:
+    return zlib.crc32(relpath.encode()) % SHARDS
+
+
+def shard_file(root: Path, shard: int) -> Path:
+    return root / CACHE_DIR / f"records-{shard:02d}.marshal"
 
 
 def folder_for_writing(root: Path) -> Path:
@@ -90,15 +113,20 @@ def folder_for_writing(root: Path) -> Path:
     return folder
 
 
-def save(root: Path, stamp: bytes, entries: dict[str, Entry]) -> None:
-    """Write atomically, so a killed run never leaves a half-written cache."""
+def save(root: Path, stamp: bytes, entries: dict[str, Entry], changed: Iterable[str]) -> None:
+    """Rewrite the shards holding a ``changed`` path (added, replaced or dropped), each atomically."""
+    shards = {shard_of(relpath) for relpath in changed}
+    tables: dict[int, dict[str, tuple[int, int, bytes, Data]]] = {shard: {} for shard in shards}
+    for file, entry in entries.items():
+        table = tables.get(shard_of(file))
+        if table is not None:
+            table[file] = (entry.size, entry.mtime_ns, entry.digest, entry.data)
     try:
-        folder = folder_for_writing(root)
-        temporary = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
-        table = {
-            file: (entry.size, entry.mtime_ns, entry.digest, entry.data) for file, entry in entries.items()
-        }
-        temporary.write_bytes(marshal.dumps((stamp, table)))
-        os.replace(temporary, folder / CACHE_FILE)
+        folder_for_writing(root)
+        for shard, table in tables.items():
+            target = shard_file(root, shard)
+            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(marshal.dumps((stamp, table)))
+            os.replace(temporary, target)
     except (OSError, ValueError):  # ValueError: marshal met a value it cannot write
         pass  # a read-only checkout still validates, just without a cache
