@@ -29,7 +29,8 @@ LAZY_COMMANDS = {
     **dict.fromkeys(("build", "serve"), "cli_site"),
     **dict.fromkeys(("review", "history", "codeowners", "demo-history"), "cli_review"),
     **dict.fromkeys(("import-xlsx", "export-xlsx", "export-docx"), "cli_office"),
-    **dict.fromkeys(("new", "progress", "complete", "extend", "submit", "propose"), "cli_clerk"),
+    "new": "cli_new",
+    **dict.fromkeys(("progress", "complete", "extend", "submit", "propose"), "cli_clerk"),
 }
 
 
