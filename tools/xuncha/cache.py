@@ -29,15 +29,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .cachefolder import CACHE_DIR as CACHE_DIR
+from .cachefolder import RACY_NS, folder_for_writing
 
 if TYPE_CHECKING:  # yamlsafe imports PyYAML: not needed to read or write the cache
     from .yamlsafe import Data
 
-CACHE_DIR = ".xuncha-cache"
 FORMAT = 2  # of an entry: size, mtime, digest, data
 SHARDS = 32  # an edit rewrites one shard, not the whole cache
-# Coarse-grained file systems (FAT, some network shares) keep 2-second modification times.
-RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -101,16 +100,6 @@ def shard_of(relpath: str) -> int:
 
 def shard_file(root: Path, shard: int) -> Path:
     return root / CACHE_DIR / f"records-{shard:02d}.marshal"
-
-
-def folder_for_writing(root: Path) -> Path:
-    """The cache folder, made if need be, with a .gitignore so git never sees it (raises OSError)."""
-    folder = root / CACHE_DIR
-    folder.mkdir(exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.is_file():
-        ignore.write_text("*\n", encoding="utf-8")
-    return folder
 
 
 def save(root: Path, stamp: bytes, entries: dict[str, Entry], changed: Iterable[str]) -> None:

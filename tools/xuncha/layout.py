@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .root import DATA_ROOTS as DATA_ROOTS  # where records live: re-exported for the layout's users
+
 UNIT_FOLDER_KINDS = frozenset(
     {"feedback", "plan", "extensions", "reports", "clues", "supervision", "assessment"}
 )
-DATA_ROOTS = ("rounds", "units")
 
 
 @dataclass(frozen=True)

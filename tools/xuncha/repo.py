@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .layout import DATA_ROOTS
+from . import root as repository_root
+from .root import DATA_ROOTS
 
 
 class NotARepository(Exception):
@@ -15,10 +16,10 @@ class NotARepository(Exception):
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` that holds ``schemas/`` and ``rounds/`` or ``units/``."""
-    for candidate in (start, *start.parents):
-        if (candidate / "schemas").is_dir() and any((candidate / d).is_dir() for d in DATA_ROOTS):
-            return candidate
-    raise NotARepository(str(start))
+    found = repository_root.find(str(start))
+    if found is None:
+        raise NotARepository(str(start))
+    return Path(found)
 
 
 def data_files(root: Path, under: Path | None = None) -> list[str]:
