@@ -114,14 +114,15 @@ def test_evidence_read_outside_the_data_folders_is_stamped(minimal_repo: Path) -
 
 
 def test_replaying_skips_the_pipeline_imports(minimal_repo: Path) -> None:
-    """The point of replaying: a warm `xuncha validate` imports neither PyYAML nor the rules."""
-    command = [sys.executable, "-c", "import sys; from xuncha.cli import main; main()"]
-    args = ["--root", str(minimal_repo), "validate"]
-    subprocess.run([*command, *args], check=True, capture_output=True)
+    """The point of replaying: a repeated `xuncha validate` imports neither click, PyYAML nor the rules."""
+    validate(minimal_repo)
     probe = (
-        "import sys\nfrom xuncha.cli import cli\n"
-        "cli.main(standalone_mode=False)\n"
-        "print(sorted(m for m in ('yaml', 'xuncha.validate', 'xuncha.checks') if m in sys.modules))"
+        "import sys\nfrom xuncha import launch\n"
+        "code = launch.replay(*launch.plain_validate(sys.argv[1:]))\n"
+        "heavy = ('click', 'yaml', 'xuncha.validate', 'xuncha.checks')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))"
     )
+    args = ["--root", str(minimal_repo), "validate"]
     done = subprocess.run([sys.executable, "-c", probe, *args], check=True, capture_output=True, text=True)
-    assert done.stdout.strip().endswith("[]")
+    assert done.stdout.splitlines()[-1] == "0 []"
+    assert "校验通过：6 个文件（6 个未改动）" in done.stdout

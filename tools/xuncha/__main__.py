@@ -1,5 +1,5 @@
 """``python -m xuncha``: the same entry point as the ``xuncha`` command."""
 
-from xuncha.cli import main
+from xuncha.launch import main
 
 main()

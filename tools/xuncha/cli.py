@@ -6,7 +6,6 @@ Exit codes: 0 clean, 1 findings, 2 usage errors (and internal errors).
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
 from datetime import datetime
@@ -14,8 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import verdict
-from .findings import Finding, Severity
+from . import validate_text
 from .repo import NotARepository, find_root
 
 EXIT_FINDINGS, EXIT_USAGE = 1, 2
@@ -86,25 +84,15 @@ def validate_command(
 
     不带 PATHS 时校验整个仓库；带 PATHS 时只校验这些文件及其引用的轮次、单位和同一单位文件夹。
     """
+    from .validate import validate  # imported here: `xuncha --help` and the other commands need none of it
+
     root = repository(ctx)
     files = _relative(root, paths) if paths else None
-    findings, checked, unchanged = _validated(root, files, jobs or 0, use_cache=not no_cache)
-    _print(findings, checked, unchanged, output)
-    failed = any(f.severity is Severity.ERROR for f in findings) or (strict and bool(findings))
-    ctx.exit(EXIT_FINDINGS if failed else 0)
-
-
-def _validated(
-    root: Path, files: list[str] | None, jobs: int, use_cache: bool
-) -> tuple[list[Finding], int, int]:
-    """(findings, files checked, files unchanged): the last verdict when nothing changed since it."""
-    replayed = verdict.replay(root) if files is None and use_cache else None
-    if replayed is not None:
-        return replayed.findings, replayed.files, replayed.files
-    from .validate import validate  # imported only now: replaying a verdict does not need the pipeline
-
-    report = validate(root, files, jobs=jobs, use_cache=use_cache)
-    return report.findings, report.files, report.from_cache
+    report = validate(root, files, jobs=jobs or 0, use_cache=not no_cache)
+    out, err = validate_text.rendered(report.findings, report.files, report.from_cache, output)
+    click.echo(out, nl=False)
+    click.echo(err, nl=False, err=True)
+    ctx.exit(validate_text.exit_code(report.findings, strict))
 
 
 def _relative(root: Path, paths: tuple[Path, ...]) -> list[str]:
@@ -118,22 +106,6 @@ def _relative(root: Path, paths: tuple[Path, ...]) -> list[str]:
         except ValueError:
             raise click.UsageError(f"{path} 不在仓库 {root} 之内。") from None
     return out
-
-
-def _print(findings: list[Finding], checked: int, unchanged: int, output: str) -> None:
-    if output == "json":
-        click.echo(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))
-        return
-    for finding in findings:
-        click.echo(finding.as_text())
-    click.echo(_summary(findings, checked, unchanged), err=bool(findings))
-
-
-def _summary(findings: list[Finding], files: int, cached: int) -> str:
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    warnings = len(findings) - errors
-    verdict = "通过" if not errors else "未通过"
-    return f"校验{verdict}：{files} 个文件（{cached} 个未改动），{errors} 个错误，{warnings} 个警告。"
 
 
 def main() -> None:

@@ -11,52 +11,67 @@ A file changed within the same clock tick as the run that stamped it would keep
 its stamp (git's "racy" case), so files modified shortly before that run are
 also compared by content hash.
 
-Stdlib only, besides :mod:`xuncha.findings`: replaying must not pay for the
-imports of the pipeline.
+Standard library only, and no pathlib or dataclasses (a third of Python's start-up):
+:mod:`xuncha.launch` replays a verdict before anything else loads.
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import site
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-from .cache import CACHE_DIR, RACY_NS, digest, folder_for_writing
-from .findings import Finding, Severity
+from .cachefolder import CACHE_DIR, RACY_NS, folder_for_writing
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .findings import Finding
 
 VERDICT_FILE = "verdict.marshal"
 INPUT_FOLDERS = ("rounds", "units", "schemas")
-FORMAT = 1
-PACKAGE, PACKAGE_PREFIX = Path(__file__).parent, "<xuncha>/"  # code and rule data
+FORMAT = 2
+PACKAGE, PACKAGE_PREFIX = os.path.dirname(__file__), "<xuncha>/"  # code and rule data
 ENVIRONMENT = "<environment>"
 
-Stamp = dict[str, tuple[int, int]]  # path → (size, mtime_ns)
+Root = str | os.PathLike[str]
+Stamp = dict[str, tuple[int | str, int]]  # path → (size, mtime_ns); the environment → (names, 0)
 Row = tuple[str, int, int, str, str, str, str]  # a Finding without its data path
 
 
-@dataclass(frozen=True)
 class Inputs:
     """The stamps of a run's inputs, and when they were taken (what is racy is relative to that)."""
 
-    stamps: Stamp
-    taken_ns: int
+    def __init__(self, stamps: Stamp, taken_ns: int) -> None:
+        self.stamps, self.taken_ns = stamps, taken_ns
 
 
-def inputs(root: Path) -> Inputs:
+class Replayed:
+    """The last whole-repository verdict: its findings (as rows) and how many files it checked."""
+
+    def __init__(self, rows: list[Row], files: int) -> None:
+        self.rows, self.files = rows, files
+
+    @property
+    def findings(self) -> list[Finding]:
+        if not self.rows:
+            return []
+        from .findings import Finding, Severity  # only when there is something to show
+
+        return [Finding(*row[:6], severity=Severity(row[6])) for row in self.rows]
+
+
+def inputs(root: Root) -> Inputs:
     """Size and modification time of every input of a whole-repository run but evidence kept
     outside the data folders (:func:`record` adds those the run read)."""
     taken = time.time_ns()
     found: Stamp = {}
     for folder in INPUT_FOLDERS:
         found.update(_walk(os.path.join(root, folder), f"{folder}/"))
-    found.update(_walk(str(PACKAGE), PACKAGE_PREFIX))
-    found["pyproject.toml"] = _stat(root / "pyproject.toml")
+    found.update(_walk(PACKAGE, PACKAGE_PREFIX))
+    found["pyproject.toml"] = _stat(os.path.join(root, "pyproject.toml"))
     found[ENVIRONMENT] = (_environment(), 0)
     return Inputs(found, taken)
 
@@ -79,7 +94,7 @@ def _walk(folder: str, prefix: str) -> Iterator[tuple[str, tuple[int, int]]]:
         yield f"{prefix}{entry.name}", (info.st_size, info.st_mtime_ns)
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: str) -> tuple[int, int]:
     try:
         info = os.stat(path)
     except OSError:
@@ -87,7 +102,7 @@ def _stat(path: Path) -> tuple[int, int]:
     return (info.st_size, info.st_mtime_ns)
 
 
-def _environment() -> int:
+def _environment() -> str:
     """Python's version and the installed distributions (their dist-info names carry versions)."""
     names = [sys.version]
     for folder in site.getsitepackages():
@@ -95,45 +110,35 @@ def _environment() -> int:
             names.extend(sorted(os.listdir(folder)))
         except OSError:
             continue
-    return int.from_bytes(hashlib.blake2b("\n".join(names).encode(), digest_size=8).digest())
+    return "\n".join(names)
 
 
-@dataclass(frozen=True)
-class Replayed:
-    """The findings of the last whole-repository run and how many files it checked."""
-
-    findings: list[Finding]
-    files: int
-
-
-def replay(root: Path, now: Inputs | None = None) -> Replayed | None:
+def replay(root: Root, now: Inputs | None = None) -> Replayed | None:
     """The last verdict, if none of its inputs changed since (``now``: the inputs as just stamped)."""
     try:
-        version, stamps, racy, rows, files = marshal.loads((root / CACHE_DIR / VERDICT_FILE).read_bytes())
+        with open(os.path.join(root, CACHE_DIR, VERDICT_FILE), "rb") as handle:
+            version, stamps, racy, rows, files = marshal.load(handle)
     except (OSError, EOFError, ValueError, TypeError):
         return None
     current = (now or inputs(root)).stamps
     # stamped keys the walk no longer yields: evidence outside the folders, or files since deleted
-    current = {**current, **{key: _stat(root / key) for key in stamps.keys() - current.keys()}}
+    current = {**current, **{key: _stat(os.path.join(root, key)) for key in stamps.keys() - current.keys()}}
     if version != FORMAT or current != stamps:
         return None
     if any(_content(_path(root, key)) != content for key, content in racy.items()):
         return None
-    return Replayed([_finding(*row) for row in rows], files)
-
-
-def _finding(file: str, line: int, column: int, code: str, message: str, hint: str, level: str) -> Finding:
-    return Finding(file, line, column, code, message, hint, Severity(level))
+    return Replayed(rows, files)
 
 
 def record(
-    root: Path, before: Inputs, findings: list[Finding], files: int, extra: Iterable[str] = ()
+    root: Root, before: Inputs, findings: list[Finding], files: int, extra: Iterable[str] = ()
 ) -> None:
     """Store a whole-repository verdict, found from the files as ``before`` stamped them.
 
     ``extra``: further repository files the run read (evidence outside the data folders).
     """
-    stamps = {**before.stamps, **{key: _stat(root / key) for key in extra if key not in before.stamps}}
+    outside = {key: _stat(os.path.join(root, key)) for key in extra if key not in before.stamps}
+    stamps = {**before.stamps, **outside}
     racy = {
         key: _content(_path(root, key))
         for key, (_, mtime) in stamps.items()
@@ -144,19 +149,25 @@ def record(
     ]
     try:
         folder = folder_for_writing(root)
-        temporary = folder / f"{VERDICT_FILE}.{os.getpid()}.tmp"
-        temporary.write_bytes(marshal.dumps((FORMAT, stamps, racy, rows, files)))
-        os.replace(temporary, folder / VERDICT_FILE)
+        temporary = os.path.join(folder, f"{VERDICT_FILE}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            marshal.dump((FORMAT, stamps, racy, rows, files), handle)
+        os.replace(temporary, os.path.join(folder, VERDICT_FILE))
     except OSError:
         pass  # a read-only checkout validates every time
 
 
-def _path(root: Path, key: str) -> Path:
-    return PACKAGE / key.removeprefix(PACKAGE_PREFIX) if key.startswith(PACKAGE_PREFIX) else root / key
+def _path(root: Root, key: str) -> str:
+    if key.startswith(PACKAGE_PREFIX):
+        return os.path.join(PACKAGE, key.removeprefix(PACKAGE_PREFIX))
+    return os.path.join(root, key)
 
 
-def _content(path: Path) -> bytes | None:
+def _content(path: str) -> bytes | None:
+    from .cache import digest  # only for racy files, rare: keeps hashlib out of start-up
+
     try:
-        return digest(path.read_bytes())
+        with open(path, "rb") as handle:
+            return digest(handle.read())
     except OSError:
         return None
