@@ -24,6 +24,7 @@ from .index import Index
 from .loader import load_bytes
 from .rubrics import load_setting
 from .scoring import fmt, score_round
+from .site_history import read_trail
 
 OWNERS_FILE = Path(__file__).parent / "rules" / "owners.yaml"
 
@@ -123,12 +124,7 @@ def history_command(
     with _git_errors():
         repo = gitio.open_repo(root)
         tip = ref or gitio.mainline(repo) or "HEAD"
-        commits = gitio.log(repo, tip)
-        blobs = gitio.read_blobs(
-            repo, (b for c in commits for f in c.changes if wanted(f.path) for b in (f.old, f.new) if b)
-        )
-        found = history.approvals(commits, gitio.resolve(repo, tip))
-    entries = history.trail(commits, found, history.Versions(blobs, _check(root)), wanted, problem)
+        entries = read_trail(repo, tip, wanted, _check(root), problem)
     if not entries:
         raise click.UsageError(f"在 {tip} 的历史中没有找到 {problem_id or round_id} 的任何变更：请检查编号。")
     if output == "json":

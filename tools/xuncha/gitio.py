@@ -100,6 +100,11 @@ def has_commits(repo: git.Repo) -> bool:
     return repo.head.is_valid()
 
 
+def is_shallow(repo: git.Repo) -> bool:
+    """A shallow clone's history stops short: its oldest commit would seem to add every file."""
+    return _run(repo, "rev-parse", "--is-shallow-repository").strip() == b"true"
+
+
 def resolve(repo: git.Repo, ref: str) -> str:
     """The commit id of ``ref``, or a Chinese error naming it."""
     try:

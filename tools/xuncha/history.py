@@ -11,9 +11,8 @@ main and is flagged as unreviewed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import PurePosixPath
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from .changes import SECTIONS, Change, compare
 from .findings import Finding
@@ -26,6 +25,8 @@ DIRECT = "未经审核（直接推送）"
 PROBLEM_ID = re.compile(r"^(?P<round>[^/]+)/(?P<unit>[^/]+)/(?P<problem>P[0-9]{2,3}(\.[0-9]{1,3}){0,2})$")
 # Files whose changes may concern one problem; the rest of a folder concerns the unit.
 PROBLEM_FILES = ("feedback.yaml", "plan.yaml", "extensions.yaml", "supervision.yaml")
+PROBLEM_KINDS = frozenset({"status", *(name.removesuffix(".yaml") for name in PROBLEM_FILES)})
+ProblemKey = tuple[str, str, str]  # round, unit, problem
 CONTEXT_KINDS = ("plan", "extensions")
 
 _SUBJECT_PR = (
@@ -194,10 +195,48 @@ def trail(
     for commit in commits:
         for change in commit.changes:
             if wanted(change.path):
-                entry = _entry(commit, change, found, versions, context, problem)
+                entry = _entry(commit, change, found, versions, context)
+                if entry is not None and problem is not None:
+                    entry = narrow(entry, problem)
                 if entry is not None:
                     entries.append(entry)
     return entries
+
+
+def narrow(entry: Entry, problem: str) -> Entry | None:
+    """The part of ``entry`` about one problem (its status file, or lines naming it), if any."""
+    status = _is_status(entry.file, problem)
+    lines = tuple(c for c in entry.changes if status or problem in c.problems)
+    if not lines:
+        return None
+    findings = tuple(f for f in entry.findings if problem in f.message)
+    return replace(entry, changes=lines, findings=findings)
+
+
+def any_problem_path(path: str) -> bool:
+    """Files that can say something about some problem: what a whole-repository trail reads."""
+    place = place_of(path)
+    return place is not None and place.kind in PROBLEM_KINDS
+
+
+def by_problem(entries: Iterable[Entry]) -> dict[ProblemKey, list[Entry]]:
+    """Each problem's trail, oldest first, from one trail of many problems (the site's single pass).
+
+    Equal to :func:`trail` with ``problem`` for each of them, without reading git once per problem.
+    """
+    grouped: dict[ProblemKey, list[Entry]] = {}
+    for entry in entries:
+        round_id, unit = entry.place.round, entry.place.unit
+        if round_id is None or unit is None:
+            continue
+        named = [p for c in entry.changes for p in c.problems]
+        if entry.place.kind == "status" and entry.place.stem:
+            named.append(entry.place.stem)
+        for problem in dict.fromkeys(named):
+            part = narrow(entry, problem)
+            if part is not None:
+                grouped.setdefault((round_id, unit, problem), []).append(part)
+    return grouped
 
 
 def _entry(
@@ -206,30 +245,24 @@ def _entry(
     found: Mapping[str, Approval],
     versions: Versions,
     context: dict[tuple[str, str], Folder],
-    problem: str | None,
 ) -> Entry | None:
     old, new = versions.get(change.path, change.old), versions.get(change.path, change.new)
     place = place_of(change.path)
     if place is None:
         return None
+    approval = found.get(commit.sha, Approval(False))
     if (change.new is not None and new is None) or (old is None and new is None):
-        if problem is not None and PurePosixPath(change.path).stem != problem:
-            return None
         line = Change("files", f"{change.path} 的这一版本未通过校验，无法解读", place.round, place.unit)
-        return Entry(commit, change.path, place, found.get(commit.sha, Approval(False)), (line,), ())
+        return Entry(commit, change.path, place, approval, (line,), ())
     folder = _context(context, place.round, place.unit, new)
     diff = compare(old, new, folder)
-    lines = [
-        c for c in diff.changes if problem is None or problem in c.problems or _is_status(change, problem)
-    ]
-    if not lines:
+    if not diff.changes:
         return None
-    findings = tuple(f for f in diff.findings if problem is None or problem in f.message)
-    return Entry(commit, change.path, place, found.get(commit.sha, Approval(False)), tuple(lines), findings)
+    return Entry(commit, change.path, place, approval, tuple(diff.changes), tuple(diff.findings))
 
 
-def _is_status(change: FileChange, problem: str) -> bool:
-    return change.path.endswith(f"/status/{problem}.yaml")
+def _is_status(path: str, problem: str) -> bool:
+    return path.endswith(f"/status/{problem}.yaml")
 
 
 def _context(

@@ -26,6 +26,7 @@ from xuncha.render.sites import Site, internal_site, public_site
 from xuncha.repo import find_root
 from xuncha.schemas import public_fields, schema_dir
 from xuncha.site_data import load
+from xuncha.site_history import read as read_history
 
 log = logging.getLogger("mkdocs.plugins.xuncha")
 # the domain dictionary shipped in the package, wherever this hook file is
@@ -76,6 +77,9 @@ def generate(root: Path, kind: str, as_of: str) -> Site:
             f"数据校验发现 {errors} 个错误：有错误的文件不会出现在网站上（运行 xuncha validate 查看）。"
         )
     allow = public_fields(schema_dir(root))
-    if kind == "public":
+    if kind == "public":  # never the history: clerks' and approvers' names are internal
         return public_site(report.index, allow, as_of)
-    return internal_site(report.index, allow, as_of, enrich(report.index, setting, as_of))
+    history = read_history(root)
+    if history.note:
+        log.warning(history.note)
+    return internal_site(report.index, allow, as_of, enrich(report.index, setting, as_of), history.by_problem)

@@ -8,24 +8,33 @@ and the build stays linear in the number of problems.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from . import Page
 from .charts import columns, line, rate_bars
 from .md import BLUE, GREEN, GREY, RED, YELLOW, Light, a, esc, front_matter, h, lamp, table
 from .model import DueRow, LeafView, RoundView, SiteModel, UnitView
 from .numerals import cn_date, percent
-from .problem import problem_page
+from .problem import problem_page, short_title
 from .progress import Tally, is_completed
 from .unit import unit_page
+
+if TYPE_CHECKING:  # history loads GitPython, which needs git: the site builds without it
+    from ..history import Entry, ProblemKey
+
+    Trails = Mapping[ProblemKey, Sequence[Entry]]
 
 LIST_LIMIT = 50
 AGE_BUCKETS = ((30, "1–30天"), (90, "31–90天"), (180, "91–180天"), (None, "180天以上"))
 
 
-def internal_pages(model: SiteModel, notices: dict[tuple[str, str], list[tuple[str, str]]]) -> list[Page]:
-    """Every page of the internal site; ``notices`` maps (round, unit) to (file stem, Markdown) previews."""
+def internal_pages(
+    model: SiteModel, notices: dict[tuple[str, str], list[tuple[str, str]]], trails: Trails | None = None
+) -> list[Page]:
+    """Every page of the internal site; ``notices`` maps (round, unit) to (file stem, Markdown) previews,
+    ``trails`` (round, unit, problem) to the problem's changes from git (None: no usable history)."""
     pages = [
         Page("index.md", dashboard(model)),
         Page("rounds/index.md", rounds_page(model)),
@@ -40,7 +49,9 @@ def internal_pages(model: SiteModel, notices: dict[tuple[str, str], list[tuple[s
             text, tree = unit_page(view, round_view, stems)
             pages.append(Page(f"{base}/{view.unit_id}/index.md", text, (tree,)))
             for leaf in view.leaves:
-                text, body = problem_page(leaf, view, round_view)
+                key = (view.round_id, view.unit_id, leaf.node.id)
+                trail = None if trails is None else trails.get(key, ())
+                text, body = problem_page(leaf, view, round_view, trail)
                 pages.append(Page(f"{base}/{view.unit_id}/{leaf.node.id}.md", text, (body,)))
             pages.extend(
                 Page(f"{base}/{view.unit_id}/notices/{stem}.md", text)
@@ -141,13 +152,9 @@ def light_table(counts: dict[str, int]) -> str:
 
 def _leaf_link(unit: UnitView, leaf: LeafView, prefix: str) -> str:
     return a(
-        f"{leaf.node.id} {_short(leaf.node.wording)}",
+        f"{leaf.node.id} {short_title(leaf.node)}",
         f"{prefix}{unit.round_id}/{unit.unit_id}/{leaf.node.id}.md",
     )
-
-
-def _short(text: str, limit: int = 28) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _unit_link(unit: UnitView, prefix: str) -> str:

@@ -1,21 +1,31 @@
-"""A problem's page: its verbatim text in context, state, plan, progress log, evidence,
-public summary, outcomes and supervision.
+"""A problem's page: its state, verbatim text in context, plan, progress log, evidence,
+public summary, outcomes, supervision, and its change history from git (变更记录).
 
 There is one such page per problem, so its cost is what the build time grows
 with: the body is rendered straight to HTML (a slot of the page, see
 :class:`~xuncha.render.Page`) and the page is left out of the search index,
-which finds problems on their unit's page instead (see :mod:`.unit`).
+which finds problems on their unit's page instead (see :mod:`.unit`), under the
+same stable title as the page's: the problem id and :func:`short_title`, never
+the state, which changes (the state is a line of its own under the title).
+
+The change history is given, not read: the site build reads git once for all
+problems (:mod:`xuncha.site_history`); this module stays pure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..changes import SECTIONS
+from ..index import Node
 from . import slot
-from .md import a, esc, front_matter, h, lamp
+from .md import a, esc, front_matter, h, lamp, table
 from .model import LeafView, RoundView, UnitView
 from .numerals import cn_date
+
+if TYPE_CHECKING:  # history loads GitPython, which needs git: the site builds without it
+    from ..history import Approval, Entry
 
 Json = dict[str, Any]
 FLAGS = {
@@ -33,19 +43,28 @@ OUTCOMES = {
     "losses_retrieved": "挽回损失{}万元",
 }
 SEP = " · "
+TITLE_LIMIT = 30
+NO_HISTORY = "本仓库没有 git 历史记录（不是 git 仓库或为浅克隆），无法列出本问题的变更记录。"
+NO_CHANGES = "git 历史中没有本问题的变更（相关文件可能尚未提交到主线）。"
 
 
-def problem_page(leaf: LeafView, view: UnitView, round_view: RoundView) -> tuple[str, str]:
-    """(Markdown with the title and one slot, the HTML body for that slot)."""
+def problem_page(
+    leaf: LeafView, view: UnitView, round_view: RoundView, trail: Sequence[Entry] | None = None
+) -> tuple[str, str]:
+    """(Markdown with the title and one slot, the HTML body for that slot).
+
+    ``trail``: the problem's changes from git, oldest first; None when the
+    repository has no usable history (the section says so).
+    """
     node = leaf.node
     head = front_matter(f"{node.id} {view.name}", search=False)
-    markdown = f"{head}# {esc(node.id)} {esc(_title(leaf))}\n\n{slot(0)}\n"
+    markdown = f"{head}# {esc(node.id)} {esc(short_title(node))}\n\n{slot(0)}\n"
     summary = leaf.status.get("summary")
     body = [
         f'<p class="xc-crumbs">{a(round_view.name, "../index.md")} › {a(view.name, "index.md")} › '
         f"{h(_aspect(view, node.aspect))}</p>",
-        _text(leaf, view),
         _state(leaf),
+        _text(leaf, view),
         _section("plan", "整改方案", _plan(leaf)),
         _section("log", "进展日志", _log(leaf.status.get("log", []))),
         _section("evidence", "佐证材料", _evidence(leaf.status.get("log", []))),
@@ -56,6 +75,7 @@ def problem_page(leaf: LeafView, view: UnitView, round_view: RoundView) -> tuple
         ),
         _outcomes(leaf.status.get("outcomes", {})),
         _section("supervision", "督查督办", _supervision(view, node.id)),
+        _section("history", "变更记录", _history(trail)),
     ]
     return markdown, "\n".join(b for b in body if b)
 
@@ -64,9 +84,10 @@ def _section(anchor: str, title: str, content: str) -> str:
     return f'<h2 id="{anchor}">{title}</h2>\n{content}'
 
 
-def _title(leaf: LeafView) -> str:
-    words = leaf.node.wording
-    return words if len(words) <= 30 else words[:29] + "…"
+def short_title(node: Node) -> str:
+    """A problem's stable name after its id: its own title, else the start of its text."""
+    words = str(node.data.get("title") or node.wording)
+    return words if len(words) <= TITLE_LIMIT else words[: TITLE_LIMIT - 1] + "…"
 
 
 def _aspect(view: UnitView, aspect_id: str) -> str:
@@ -89,7 +110,7 @@ def _text(leaf: LeafView, view: UnitView) -> str:
 
 
 def _state(leaf: LeafView) -> str:
-    """State, deadline in force (with its extensions) and flags, one line each."""
+    """State, deadline in force (with its extensions) and flags, one line each, right under the title."""
     flags = leaf.node.data.get("flags", {})
     marks = "、".join(name for key, name in FLAGS.items() if flags.get(key))
     lines = [f"<strong>当前状态</strong>：{lamp(leaf.light, leaf.state)}{_days(leaf)}"]
@@ -101,7 +122,7 @@ def _state(leaf: LeafView) -> str:
     ]
     if marks:
         lines.append(f"<strong>问题标记</strong>：{marks}")
-    return "<p>" + "<br>".join(lines) + "</p>"
+    return '<p class="xc-state">' + "<br>".join(lines) + "</p>"
 
 
 def _days(leaf: LeafView) -> str:
@@ -170,3 +191,33 @@ def _supervision(view: UnitView, problem: str) -> str:
         if problem in act.get("problems", [])
     ]
     return f"<ul>{''.join(items)}</ul>" if items else "<p>没有涉及本问题的督查督办。</p>"
+
+
+def _history(trail: Sequence[Entry] | None) -> str:
+    """Each change, oldest first as in a ledger and in ``xuncha history``: what, who, who approved."""
+    if trail is None:
+        return f"<p>{NO_HISTORY}</p>"
+    if not trail:
+        return f"<p>{NO_CHANGES}</p>"
+    rows = [
+        [
+            cn_date(e.date),
+            _what(e),
+            f"{h(e.commit.author)}<br><code>{e.commit.sha[:8]}</code>",
+            _how(e.approval),
+        ]
+        for e in trail
+    ]
+    return table(["日期", "变更", "填报人（提交）", "审核"], rows)
+
+
+def _what(entry: Entry) -> str:
+    lines = [f"{SECTIONS[c.section]}：{h(c.text)}" for c in entry.changes]
+    lines += [f'<span class="xc-unreviewed">⚠ {h(f.code)} {h(f.message)}</span>' for f in entry.findings]
+    return "<br>".join(lines)
+
+
+def _how(approval: Approval) -> str:
+    """The merger and pull request, or the unreviewed flag, in the words of ``xuncha history``."""
+    label = h(approval.label())
+    return label if approval.reviewed else f'<strong class="xc-unreviewed">⚠ {label}</strong>'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..index import Index
 from . import Page
@@ -14,6 +14,9 @@ from .model import SiteModel, build_model
 from .notice import render_notice
 from .public import PublicNotice, public_notice, public_notices
 from .public_site import public_pages
+
+if TYPE_CHECKING:
+    from .internal import Trails
 
 Allow = Mapping[str, set[tuple[str, ...]]]
 Enrich = Callable[[SiteModel], None]
@@ -28,8 +31,11 @@ class Site:
     messages: list[str]
 
 
-def internal_site(index: Index, allow: Allow, as_of: str, enrich: Enrich | None = None) -> Site:
-    """The status site; ``enrich`` attaches deadlines and scores computed elsewhere."""
+def internal_site(
+    index: Index, allow: Allow, as_of: str, enrich: Enrich | None = None, trails: Trails | None = None
+) -> Site:
+    """The status site; ``enrich`` attaches deadlines and scores computed elsewhere, ``trails``
+    each problem's changes read from git (None: the problem pages say there is no history)."""
     model = build_model(index, as_of)
     if enrich is not None:
         enrich(model)
@@ -43,7 +49,7 @@ def internal_site(index: Index, allow: Allow, as_of: str, enrich: Enrich | None 
             )  # the public site indexes it
             text = f"{head}{title}\n\n{signoff_banner(notice, record.data)}{body}"
             previews.setdefault((round_id, unit_id), []).append((stem, text))
-    return Site(internal_pages(model, previews), nav(model), [])
+    return Site(internal_pages(model, previews, trails), nav(model), [])
 
 
 def signoff_banner(notice: PublicNotice, data: Mapping[str, Any]) -> str:

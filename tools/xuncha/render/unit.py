@@ -15,6 +15,7 @@ from . import slot
 from .md import NO_SEARCH, a, esc, front_matter, h, lamp, link, table
 from .model import LeafView, RoundView, UnitView
 from .numerals import cn_date, percent
+from .problem import short_title
 
 Json = dict[str, Any]
 
@@ -88,18 +89,28 @@ def _branch(nodes: dict[str, Node], node: Node, leaves: dict[str, LeafView]) -> 
     anchor = node.id.lower().replace(".", "-")
     data = node.data
     if node.id in leaves:
-        leaf = leaves[node.id]
-        due = f" · 时限{cn_date(leaf.deadline)}" if leaf.deadline else ""
-        state = f"<span data-search-exclude>{lamp(leaf.light, leaf.state)}{due}</span>"  # no search words
-        head = f'<{tag} id="{anchor}">{a(node.id, f"{node.id}.md")} {state}</{tag}>'
-        titled = f"<strong>{h(data['title'])}</strong> " if data.get("title") and data.get("text") else ""
-        return [head, f"<p>{titled}{h(node.wording)}</p>"]
+        return _leaf(node, leaves[node.id], tag, anchor)
     blocks = [f'<{tag} id="{anchor}">{h(node.id)} {h(data.get("title") or "")}</{tag}>']
     if data.get("text"):
         blocks.append(f"<p>{h(data['text'])}</p>")
     for child in node.children:
         blocks.extend(_branch(nodes, nodes[child], leaves))
     return blocks
+
+
+def _leaf(node: Node, leaf: LeafView, tag: str, anchor: str) -> list[str]:
+    """A leaf's heading is its search result title: id and short title, as on its own page.
+
+    The state and deadline change, so they stay out of the heading, on a line
+    under it that search skips (a ``<b>``: Material's parser loses the skip
+    when an excluded element contains one of its own tag, like a ``<span>`` the lamp).
+    """
+    title = short_title(node)
+    head = f'<{tag} id="{anchor}">{a(node.id, f"{node.id}.md")} {h(title)}</{tag}>'
+    due = f" · 时限{cn_date(leaf.deadline)}" if leaf.deadline else ""
+    state = f'<b class="xc-state" data-search-exclude>{lamp(leaf.light, leaf.state)}{due}</b>'
+    text = "" if title == node.wording else f"<br>{h(node.wording)}"
+    return [head, f"<p>{state}{text}</p>"]
 
 
 def _dues(view: UnitView) -> str:

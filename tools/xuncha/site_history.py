@@ -1,0 +1,81 @@
+"""Every problem's change history for the internal site, read from git in one pass.
+
+The I/O shell of the problem pages' "变更记录": one ``git log --raw`` of the
+mainline and one ``cat-file --batch`` for the file versions it names, for the
+whole repository, then :func:`xuncha.history.by_problem` splits the trail per
+problem. One git call per problem page would cost minutes at 10,000 problems.
+Only the internal site asks: the names of clerks and approvers are internal.
+
+No history is not an error: a copy without ``.git``, a shallow clone, or a
+machine without git still builds, and the pages say that there is no history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import schemas
+
+if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported where used
+    from git import Repo
+
+    from .history import Entry, ProblemKey
+    from .review import SchemaCheck
+
+
+@dataclass(frozen=True)
+class Trails:
+    """Each problem's changes, oldest first; ``by_problem`` is None when there is no usable history."""
+
+    by_problem: Mapping[ProblemKey, Sequence[Entry]] | None
+    note: str | None = None  # why there is none, for the build log
+
+
+_READ: dict[Path, tuple[str, Trails]] = {}  # per repository: the tip read last, and its trails
+
+
+def read_trail(
+    repo: Repo, tip: str, wanted: Callable[[str], bool], check: SchemaCheck, problem: str | None = None
+) -> list[Entry]:
+    """The trail of the wanted files on the line ending at ``tip``: one ``git log``, one blob batch."""
+    from . import gitio, history
+
+    commits = gitio.log(repo, tip)
+    changed = (f for c in commits for f in c.changes if wanted(f.path))
+    blobs = gitio.read_blobs(repo, (b for f in changed for b in (f.old, f.new) if b))
+    found = history.approvals(commits, gitio.resolve(repo, tip))
+    return history.trail(commits, found, history.Versions(blobs, check), wanted, problem)
+
+
+def read(root: Path) -> Trails:
+    """All problems' trails on the mainline (as ``xuncha history``: main, else HEAD), kept per tip.
+
+    ``xuncha serve`` rebuilds on every save; the history only changes with a new commit.
+    """
+    try:
+        from . import gitio, history
+    except ImportError:
+        return Trails(None, "找不到 git 程序：问题页不显示变更记录。")
+    try:
+        repo = gitio.open_repo(root)
+        if not gitio.has_commits(repo):
+            return Trails(None, "仓库还没有任何提交：问题页不显示变更记录。")
+        if gitio.is_shallow(repo):
+            return Trails(
+                None, "仓库是浅克隆，历史不完整：问题页不显示变更记录（请用 fetch-depth: 0 完整克隆）。"
+            )
+        tip = gitio.resolve(repo, gitio.mainline(repo) or "HEAD")
+        kept = _READ.get(root)
+        if kept is not None and kept[0] == tip:
+            return kept[1]
+        check = partial(schemas.check, schemas.schema_dir(root))
+        entries = read_trail(repo, tip, history.any_problem_path, check)
+    except gitio.GitError as error:
+        return Trails(None, f"{error}问题页不显示变更记录。")
+    trails = Trails(history.by_problem(entries))
+    _READ[root] = (tip, trails)
+    return trails
