@@ -12,6 +12,8 @@ import pytest
 from click.testing import Result
 
 from gitrepo import Git, edit, status, write
+from xuncha import history as trail
+from xuncha.cachefolder import CACHE_DIR
 from xuncha.history import pull_request
 
 FOLDER = "rounds/2025-t-r1/t-unit"
@@ -176,6 +178,22 @@ def test_unknown_problem_is_a_usage_error(run_cli: Run, ledger: Git) -> None:
     assert history(run_cli, ledger, "2025-t-r1/t-unit/P09").exit_code == 2
     assert history(run_cli, ledger, "P01.1").exit_code == 2
     assert history(run_cli, ledger).exit_code == 2
+
+
+@pytest.mark.parametrize("target", [("2025-t-r1/t-unit/P01.1",), ("--round", "2025-t-r1")])
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_the_cache_of_parsed_versions_changes_no_byte_of_the_output(
+    run_cli: Run, ledger: Git, monkeypatch: pytest.MonkeyPatch, target: tuple[str, ...], output: str
+) -> None:
+    shutil.rmtree(ledger.root / CACHE_DIR, ignore_errors=True)
+    cold = history(run_cli, ledger, *target, "--format", output)
+    assert cold.exit_code == 0 and list((ledger.root / CACHE_DIR).glob("versions-*.marshal"))
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a cached version was parsed again")
+
+    monkeypatch.setattr(trail, "parse_record", refuse)
+    assert history(run_cli, ledger, *target, "--format", output).output == cold.output
 
 
 def test_demo_history_is_realistic_and_ends_at_the_data(

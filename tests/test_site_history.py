@@ -11,15 +11,17 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
 
 from gitrepo import Git, status, write
-from xuncha import history, mkdocs_hook, schemas, site_history
+from xuncha import gitio, history, mkdocs_hook, schemas, site_history
+from xuncha.cachefolder import CACHE_DIR
 from xuncha.changes import Change
 from xuncha.gitio import Commit, open_repo
 from xuncha.layout import Place
@@ -155,10 +157,10 @@ def test_one_pass_grouped_equals_each_problems_own_trail(ledger: Git) -> None:
     """The site's single pass gives every problem what ``xuncha history`` gives it alone."""
     trails = site_history.read(ledger.root).by_problem
     assert trails is not None
-    repo, check = open_repo(ledger.root), partial(schemas.check, schemas.schema_dir(ledger.root))
+    repo = open_repo(ledger.root)
     for problem in ("P01.1", "P01.2", "P02"):
         alone = site_history.read_trail(
-            repo, "main", history.problem_paths(ROUND, UNIT, problem), check, problem
+            ledger.root, repo, "main", history.problem_paths(ROUND, UNIT, problem), problem
         )
         assert list(trails[(ROUND, UNIT, problem)]) == alone and alone
 
@@ -169,3 +171,104 @@ def test_the_public_site_never_reads_the_history(minimal_repo: Path, monkeypatch
 
     monkeypatch.setattr(mkdocs_hook, "read_history", refuse)
     assert mkdocs_hook.generate(minimal_repo, "public", AS_OF).pages
+
+
+# --- the cache of parsed file versions (.xuncha-cache/versions-*.marshal) ----------------------
+
+
+@dataclass
+class Reads:
+    """What history reads had to do themselves: file versions parsed, blobs asked of git."""
+
+    parsed: int = 0
+    blobs: int = 0
+
+    def take(self) -> tuple[int, int]:
+        """The counts since the last take; counting starts again."""
+        counts = self.parsed, self.blobs
+        self.parsed = self.blobs = 0
+        return counts
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
+    """Count what history reads parse and fetch; forget what ``xuncha serve`` keeps in memory."""
+    counted = Reads()
+    parse, fetch = history.parse_record, gitio.read_blobs
+
+    def parse_record(*args: Any) -> Any:
+        counted.parsed += 1
+        return parse(*args)
+
+    def read_blobs(repo: Any, shas: Iterable[str]) -> dict[str, bytes]:
+        wanted = list(shas)
+        counted.blobs += len(wanted)
+        return fetch(repo, wanted)
+
+    monkeypatch.setattr(history, "parse_record", parse_record)
+    monkeypatch.setattr(gitio, "read_blobs", read_blobs)
+    monkeypatch.setattr(site_history, "_READ", {})
+    return counted
+
+
+def _whole_trail(root: Path) -> list[history.Entry]:
+    return site_history.read_trail(root, open_repo(root), "main", history.any_problem_path)
+
+
+def _shards(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR).glob("versions-*.marshal"))
+
+
+def test_a_second_read_parses_nothing_and_reads_no_blob(ledger: Git, reads: Reads) -> None:
+    cold = _whole_trail(ledger.root)
+    parsed, blobs = reads.take()
+    assert parsed > 0 and blobs > 0 and _shards(ledger.root)
+    assert _whole_trail(ledger.root) == cold and reads.take() == (0, 0)
+    write(ledger.root, f"{FOLDER}/status/P02.yaml", status("P02", "date: 2025-07-09, state: 整改中"))
+    ledger.commit("P02 启动整改", day="2025-07-09")
+    assert len(_whole_trail(ledger.root)) == len(cold) + 1
+    assert reads.take() == (1, 1)  # only the new version
+
+
+def test_a_schema_change_drops_the_cache(ledger: Git, reads: Reads) -> None:
+    cold = _whole_trail(ledger.root)
+    parsed, _ = reads.take()
+    schema = ledger.root / "schemas" / "status.schema.json"
+    schema.write_bytes(schema.read_bytes() + b"\n")
+    assert _whole_trail(ledger.root) == cold and reads.take()[0] == parsed
+    assert _whole_trail(ledger.root) == cold and reads.take()[0] == 0  # kept again, for the new schemas
+
+
+@pytest.mark.parametrize("damage", [lambda raw: raw[: len(raw) // 2], lambda raw: b"not marshal"])
+def test_a_corrupt_shard_is_ignored_then_rewritten(
+    ledger: Git, reads: Reads, damage: Callable[[bytes], bytes]
+) -> None:
+    cold = _whole_trail(ledger.root)
+    parsed, _ = reads.take()
+    for shard in _shards(ledger.root):
+        shard.write_bytes(damage(shard.read_bytes()))
+    assert _whole_trail(ledger.root) == cold and reads.take()[0] == parsed
+    assert _whole_trail(ledger.root) == cold and reads.take()[0] == 0
+
+
+def test_without_a_writable_cache_the_history_still_reads(ledger: Git) -> None:
+    (ledger.root / CACHE_DIR).write_text("not a folder", encoding="utf-8")  # as in a read-only checkout
+    cold = _whole_trail(ledger.root)
+    assert cold and _whole_trail(ledger.root) == cold and not _shards(ledger.root)
+
+
+def test_built_pages_are_the_same_from_the_cache(
+    run_cli: Run, ledger: Git, reads: Reads, tmp_path: Path
+) -> None:
+    """Cold and warm builds give the same bytes, a version that fails validation included."""
+    write(ledger.root, f"{FOLDER}/status/P02.yaml", "round: [2025-t-r1\n")
+    ledger.commit("P02 写坏了", who=WANG, day="2025-07-09")
+    cold = _build(run_cli, ledger.root, tmp_path / "cold")
+    assert reads.take()[0] > 0
+    site_history._READ.clear()
+    warm = _build(run_cli, ledger.root, tmp_path / "warm")
+    assert reads.take()[0] == 0
+    pages = sorted(p.relative_to(cold) for p in (cold / "rounds").rglob("*.html"))
+    assert pages and pages == sorted(p.relative_to(warm) for p in (warm / "rounds").rglob("*.html"))
+    assert all((cold / p).read_bytes() == (warm / p).read_bytes() for p in pages)
+    assert "未通过校验，无法解读" in (cold / "rounds" / ROUND / UNIT / "P02.html").read_text(encoding="utf-8")

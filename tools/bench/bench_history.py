@@ -11,6 +11,10 @@ commit on pull-request branches of ``--per-pr`` commits; each pull request is me
 "Merge pull request #N from …". Both commands run as subprocesses, start-up included,
 best of ``--runs``, in the same run.
 
+File versions parsed once are kept in ``.xuncha-cache/versions-*.marshal`` (:mod:`xuncha.blobcache`),
+so ``xuncha history`` and the site's history read (``site_history.read``, timed inside a fresh
+process, as a build calls it) are each timed cold (the cache removed before every run) and warm.
+
     .venv/bin/python tools/bench/bench_history.py                       # 10,000 commits, 5,000 files
     .venv/bin/python tools/bench/bench_history.py --units 10 --problems 50 --runs 1   # quick
 """
@@ -26,17 +30,32 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
+
+from xuncha.cachefolder import CACHE_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 ROUND = "2025-bench"
 TZ = timezone(timedelta(hours=8))
 
 
-def best_of(runs: int, action: Callable[[], object]) -> float:
-    """The fastest of ``runs`` timings: the least disturbed by the rest of the machine."""
+SITE_READ = """
+import sys, time
+from pathlib import Path
+from xuncha import site_history
+start = time.perf_counter()
+trails = site_history.read(Path(sys.argv[1]))
+print(time.perf_counter() - start)
+assert trails.by_problem is not None, trails.note
+"""
+
+
+def best_of(runs: int, action: Callable[[], object], before: Callable[[], object] = lambda: None) -> float:
+    """The fastest of ``runs`` timings, each after ``before``: the least disturbed by the machine."""
     timings = []
     for _ in range(runs):
+        before()
         start = time.perf_counter()
         action()
         timings.append(time.perf_counter() - start)
@@ -137,6 +156,18 @@ def run(command: list[str], root: Path) -> int:
     return len(done.stdout)
 
 
+def site_read(root: Path, runs: int, before: Callable[[], object] = lambda: None) -> float:
+    """The site's history read as a build does it, timed inside a fresh process: best of ``runs``."""
+    timings = []
+    for _ in range(runs):
+        before()
+        done = subprocess.run([sys.executable, "-c", SITE_READ, str(root)], capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"site_history.read failed:\n{done.stderr[-2000:]}")
+        timings.append(float(done.stdout))
+    return min(timings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -158,7 +189,11 @@ def main() -> None:
                                      text=True, check=True).stdout)  # fmt: skip
         history_cmd = [str(xuncha), "--root", str(root), "history", "--round", ROUND, "--format", "json"]
         baseline = best_of(args.runs, lambda: run(["git", "log", "--name-status"], root))
-        ours = best_of(args.runs, lambda: run(history_cmd, root))
+        drop_cache = partial(shutil.rmtree, root / CACHE_DIR, ignore_errors=True)
+        cold = best_of(args.runs, lambda: run(history_cmd, root), drop_cache)
+        warm = best_of(args.runs, lambda: run(history_cmd, root))
+        site_cold = site_read(root, args.runs, drop_cache)
+        site_warm = site_read(root, args.runs)
         entries = len(
             json.loads(subprocess.run(history_cmd, capture_output=True, check=True).stdout)["entries"]
         )
@@ -168,10 +203,19 @@ def main() -> None:
     files = args.units * args.problems
     merges = commits - 1 - 2 * files
     print(f"仓库：{commits} 个提交（其中 {merges} 个合并），{files} 个状态文件；生成 {generated:.1f} 秒")
-    print(f"git log --name-status：{baseline:.2f} 秒")
-    print(f"xuncha history --round {ROUND} --format json：{ours:.2f} 秒（{entries} 条记录）")
+    print(f"git log --name-status：{baseline:.2f} 秒（以下括号内为相对它的倍数）")
+    print(f"xuncha history --round {ROUND} --format json（{entries} 条记录）：")
+    print(_cold_warm(cold, warm, baseline))
     print(f"  其中 xuncha 启动（xuncha --help）：{startup:.2f} 秒")
-    print(f"倍数：{ours / baseline:.1f}×")
+    print("网站读取变更记录（site_history.read，在新进程内计时）：")
+    print(_cold_warm(site_cold, site_warm, baseline))
+
+
+def _cold_warm(cold: float, warm: float, baseline: float) -> str:
+    return (
+        f"  无缓存 {cold:.2f} 秒（{cold / baseline:.1f}×），有缓存 {warm:.2f} 秒（{warm / baseline:.1f}×），"
+        f"缓存提速 {cold / warm:.1f}×"
+    )
 
 
 if __name__ == "__main__":

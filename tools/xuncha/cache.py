@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .cachefolder import CACHE_DIR as CACHE_DIR
-from .cachefolder import RACY_NS, folder_for_writing
+from .cachefolder import RACY_NS, folder_for_writing, write_atomically
 
 if TYPE_CHECKING:  # yamlsafe imports PyYAML: not needed to read or write the cache
     from .yamlsafe import Data
@@ -113,9 +113,6 @@ def save(root: Path, stamp: bytes, entries: dict[str, Entry], changed: Iterable[
     try:
         folder_for_writing(root)
         for shard, table in tables.items():
-            target = shard_file(root, shard)
-            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps((stamp, table)))
-            os.replace(temporary, target)
+            write_atomically(shard_file(root, shard), marshal.dumps((stamp, table)))
     except (OSError, ValueError):  # ValueError: marshal met a value it cannot write
         pass  # a read-only checkout still validates, just without a cache

@@ -1,4 +1,4 @@
-"""The ``.xuncha-cache`` folder, which holds the parse cache and the last verdict.
+"""The ``.xuncha-cache`` folder, which holds the parse caches and the last verdict.
 
 Standard library only: :mod:`xuncha.launch` reads the verdict before anything else loads.
 """
@@ -23,3 +23,11 @@ def folder_for_writing(root: str | os.PathLike[str]) -> str:
         with open(ignore, "w", encoding="utf-8") as handle:
             handle.write("*\n")
     return folder
+
+
+def write_atomically(target: str | os.PathLike[str], payload: bytes) -> None:
+    """Replace ``target`` in one step: a reader sees the old file or the new one (raises OSError)."""
+    temporary = f"{os.fspath(target)}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(payload)
+    os.replace(temporary, target)

@@ -124,7 +124,7 @@ def history_command(
     with _git_errors():
         repo = gitio.open_repo(root)
         tip = ref or gitio.mainline(repo) or "HEAD"
-        entries = read_trail(repo, tip, wanted, _check(root), problem)
+        entries = read_trail(root, repo, tip, wanted, problem)
     if not entries:
         raise click.UsageError(f"在 {tip} 的历史中没有找到 {problem_id or round_id} 的任何变更：请检查编号。")
     if output == "json":

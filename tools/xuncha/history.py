@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from .changes import SECTIONS, Change, compare
 from .findings import Finding
 from .gitio import Commit, FileChange
-from .index import Folder, Record
+from .index import Folder, Json, Record
 from .layout import Place, place_of
 from .review import SchemaCheck, parse_record
 
@@ -165,21 +165,56 @@ def round_paths(round_id: str) -> Callable[[str], bool]:
     return lambda path: path.startswith(prefix)
 
 
-class Versions:
-    """Parsed file versions by blob id, each parsed once however many commits name it."""
+VersionKey = tuple[str, str]  # a file version: its blob id and the kind of record it is read as
+Parsed = Json | None  # a file version's data when valid, None when it is not
 
-    def __init__(self, blobs: Mapping[str, bytes], check: SchemaCheck) -> None:
+
+def versions_read(commits: Iterable[Commit], wanted: Callable[[str], bool]) -> set[VersionKey]:
+    """The file versions a trail of the wanted files reads: what the shell finds cached or fetches."""
+    read: set[VersionKey] = set()
+    for change in (f for c in commits for f in c.changes if wanted(f.path)):
+        place = place_of(change.path)
+        if place is not None:  # what a version parses to depends on its bytes and its kind only
+            read.update((blob, place.kind) for blob in (change.old, change.new) if blob)
+    return read
+
+
+class Versions:
+    """Parsed file versions, each parsed once however many commits and paths name it.
+
+    ``known`` holds versions parsed before (the shell's cache by blob id); those parsed
+    here are collected in ``fresh`` for the shell to keep. ``blobs`` needs only the rest.
+    """
+
+    def __init__(
+        self, blobs: Mapping[str, bytes], check: SchemaCheck, known: Mapping[VersionKey, Parsed] | None = None
+    ) -> None:
         self.blobs = blobs
         self.check = check
-        self.parsed: dict[tuple[str, str], Record | None] = {}
+        self.known: Mapping[VersionKey, Parsed] = known or {}
+        self.fresh: dict[VersionKey, Parsed] = {}
+        self.records: dict[tuple[str, str], Record | None] = {}
 
     def get(self, path: str, blob: str | None) -> Record | None:
         if blob is None:
             return None
-        key = (path, blob)
-        if key not in self.parsed:
-            self.parsed[key] = parse_record(path, self.blobs[blob], self.check)[0]
-        return self.parsed[key]
+        if (path, blob) not in self.records:
+            self.records[path, blob] = self._record(path, blob)
+        return self.records[path, blob]
+
+    def _record(self, path: str, blob: str) -> Record | None:
+        place = place_of(path)
+        if place is None:
+            return None
+        key = (blob, place.kind)
+        if key in self.known:
+            data = self.known[key]
+        elif key in self.fresh:
+            data = self.fresh[key]
+        else:
+            record = parse_record(path, self.blobs[blob], self.check)[0]
+            data = self.fresh[key] = record.data if record is not None else None
+        return None if data is None else Record(path, place, data)
 
 
 def trail(

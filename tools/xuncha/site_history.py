@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported w
     from git import Repo
 
     from .history import Entry, ProblemKey
-    from .review import SchemaCheck
 
 
 @dataclass(frozen=True)
@@ -39,16 +38,27 @@ _READ: dict[Path, tuple[str, Trails]] = {}  # per repository: the tip read last,
 
 
 def read_trail(
-    repo: Repo, tip: str, wanted: Callable[[str], bool], check: SchemaCheck, problem: str | None = None
+    root: Path, repo: Repo, tip: str, wanted: Callable[[str], bool], problem: str | None = None
 ) -> list[Entry]:
-    """The trail of the wanted files on the line ending at ``tip``: one ``git log``, one blob batch."""
-    from . import gitio, history
+    """The trail of the wanted files on the line ending at ``tip``: one ``git log``, one blob batch.
+
+    File versions parsed by an earlier run come from the cache (:mod:`xuncha.blobcache`);
+    only the others are read from git and parsed, and then kept for the next run.
+    """
+    from . import blobcache, gitio, history
 
     commits = gitio.log(repo, tip)
-    changed = (f for c in commits for f in c.changes if wanted(f.path))
-    blobs = gitio.read_blobs(repo, (b for f in changed for b in (f.old, f.new) if b))
+    schema_dir = schemas.schema_dir(root)
+    stamp = blobcache.fingerprint(schema_dir)
+    named = history.versions_read(commits, wanted)
+    known = blobcache.load(root, stamp, named)
+    blobs = gitio.read_blobs(repo, (blob for blob, kind in named if (blob, kind) not in known))
+    versions = history.Versions(blobs, partial(schemas.check, schema_dir), known)
     found = history.approvals(commits, gitio.resolve(repo, tip))
-    return history.trail(commits, found, history.Versions(blobs, check), wanted, problem)
+    entries = history.trail(commits, found, versions, wanted, problem)
+    if versions.fresh:
+        blobcache.save(root, stamp, known, versions.fresh)
+    return entries
 
 
 def read(root: Path) -> Trails:
@@ -72,8 +82,7 @@ def read(root: Path) -> Trails:
         kept = _READ.get(root)
         if kept is not None and kept[0] == tip:
             return kept[1]
-        check = partial(schemas.check, schemas.schema_dir(root))
-        entries = read_trail(repo, tip, history.any_problem_path, check)
+        entries = read_trail(root, repo, tip, history.any_problem_path)
     except gitio.GitError as error:
         return Trails(None, f"{error}问题页不显示变更记录。")
     trails = Trails(history.by_problem(entries))
