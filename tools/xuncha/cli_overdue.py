@@ -7,16 +7,15 @@ computed (calendar gap, unknown profile, broken rule file), 2 usage errors.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 import click
 
+from . import collector
 from . import overdue_report as report
 from .deadlines import Obligation, schedule
 from .findings import Finding
@@ -82,7 +81,7 @@ def overdue_command(
     from .cli import repository
 
     root = repository(ctx)
-    with _collector_paused():
+    with collector.paused():  # the index lives until exit: no collection need rescan it
         checked = validate(root, cross_checks=False)  # deadlines need the data, not a verdict
         rules = load_rules(root)
         plan = schedule(
@@ -101,24 +100,6 @@ def overdue_command(
     _warn(findings if output != "json" else [], len(checked.index.broken))
     failed = bool(findings) or (fail_on is not None and any(o.light in FAILING[fail_on] for o in found))
     ctx.exit(EXIT_FINDINGS if failed else 0)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector off from validation to the printed report.
-
-    The index holds millions of records and lives until exit; every full collection
-    triggered by new objects (rule files, obligations, report lines) would rescan all of
-    them, about a third of ``overdue``'s own time at 50,000 problems. None of these
-    objects form reference cycles, so reference counting frees them anyway.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _selected(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import schemas
+from .collector import without_collector
 
 if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported where used
     from git import Repo
@@ -37,6 +38,7 @@ class Trails:
 _READ: dict[Path, tuple[str, Trails]] = {}  # per repository: the tip read last, and its trails
 
 
+@without_collector  # thousands of commits and file versions, none cyclic
 def read_trail(
     root: Path, repo: Repo, tip: str, wanted: Callable[[str], bool], problem: str | None = None
 ) -> list[Entry]:

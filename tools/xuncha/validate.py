@@ -6,20 +6,18 @@ This module does the I/O; everything it calls is pure.
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 from . import cache, schemas, verdict
 from .checks import evidence, run_all
+from .collector import without_collector
 from .fields import PLACEHOLDER
 from .findings import Finding, Severity, at
 from .index import Index, Record, build_index
@@ -33,8 +31,6 @@ PARALLEL_THRESHOLD = 200
 PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 # Parsing a file (~0.5 ms) costs about as much as loading and saving 25 KB of cache (~20 ns a byte).
 CACHE_BYTES_PER_PARSE = 25_000
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -60,29 +56,7 @@ class Report:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
 
-def _without_gc(func: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run with the cyclic garbage collector paused.
-
-    Parsing and unpacking the cache create millions of small dicts and lists; the
-    collector rescans them over and over (15–20 % of a run) although they hold no
-    reference cycles, so reference counting frees them anyway. Forked workers inherit
-    the pause; anything cyclic is collected once the collector is back on.
-    """
-
-    @functools.wraps(func)
-    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return paused
-
-
-@_without_gc
+@without_collector
 def validate(
     root: Path,
     files: list[str] | None = None,
