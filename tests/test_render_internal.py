@@ -46,8 +46,10 @@ def test_unit_page_tree_has_every_leaf_with_light_and_link(site: Site) -> None:
         assert f'href="{status.stem}.html"' in tree
     assert 'class="xc-lamp xc-blue"' in tree  # completed
     assert "data-search-exclude" in tree  # aspect headings are not search entries
-    assert "质效评估" in page.text and "总分" in page.text  # the score sheet from the scorer
-    assert "延期" in page.text and "时限事项" in page.text
+    rest = page.unindexed[0]  # spliced in after search has read the page
+    assert "质效评估" in rest and "总分" in rest  # the score sheet from the scorer
+    assert "延期" in rest and "时限事项" in rest
+    assert "质效评估" not in tree + page.html[1]
 
 
 def test_problem_page_body(site: Site) -> None:
@@ -72,8 +74,11 @@ def test_dashboard_lists_rates_and_charts(site: Site) -> None:
 
 
 def test_internal_notice_preview_shows_missing_signoffs(site: Site) -> None:
-    text = _page(site, "rounds/2025-ch-r1/ch-ctjt/notices/N1.md").text
-    assert "尚未发布" in text and "缺少：巡察办" in text
+    page = _page(site, "rounds/2025-ch-r1/ch-ctjt/notices/N1.md")
+    body = page.html[0]
+    assert "尚未发布" in body and "缺少：巡察办" in body
+    assert body.index("</h1>") < body.index("尚未发布") < body.index("<h2")  # under the title
+    assert "search:\n  exclude: true" in page.text  # the public site indexes the notice
 
 
 def test_charts_are_valid_svg() -> None:

@@ -122,7 +122,7 @@ def test_public_pages_withhold_unsigned_and_sum_up_the_round() -> None:
     assert [w.message() for w in withheld] == [
         "未发布：2025-x-r1/乙单位《乙单位通报》——缺少“三把关”签署：巡察办"
     ]
-    summary = next(p.text for p in pages if p.path == "notices/2025-x-r1/index.md")
+    summary = next(p.html[0] for p in pages if p.path == "notices/2025-x-r1/index.md")
     assert "共有3个问题，已完成整改2个，基本完成0个，正在整改1个，整改完成率66.7%" in summary
     assert "建立制度6项" in summary and "乙单位" not in summary
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -84,3 +86,26 @@ def test_no_external_references(built: tuple[Path, Result]) -> None:
     offenders = [str(p) for p in out.rglob("*.html") if pattern.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
     assert not any("fonts.googleapis" in p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+
+
+def test_html_parts_are_in_place_with_their_table_of_contents(built: tuple[Path, Result]) -> None:
+    """Every slot is filled; pages written as HTML keep their sidebar table of contents."""
+    out, _ = built
+    left = [str(p) for p in out.rglob("*.html") if "xuncha:" in p.read_text(encoding="utf-8")]
+    assert left == []
+    unit = _html(out / "internal" / "rounds" / "2025-ch-r1" / "ch-ctjt" / "index.html")
+    toc = unit.split('data-md-component="toc"', 1)[1].split("</nav>", 1)[0]
+    assert "问题清单" in toc and "质效评估" in toc and 'href="#_8"' in toc
+    notice = _html(out / "public" / "notices" / "2023-yy-tiji" / "miluo-xcjg" / "2024-06-11.html")
+    toc = notice.split('data-md-component="toc"', 1)[1].split("</nav>", 1)[0]
+    assert "一、组织整改落实情况" in toc and "（一）" in toc
+
+
+def test_search_reads_problems_not_a_units_tables(built: tuple[Path, Result]) -> None:
+    """A unit's tables are spliced in after indexing: its problems are entries, its score sheet is not."""
+    out, _ = built
+    docs = json.loads(_html(out / "internal" / "search" / "search_index.json"))["docs"]
+    unit = [d for d in docs if d["location"].startswith("rounds/2025-ch-r1/ch-ctjt/index.html")]
+    assert any(d["location"].endswith("#p01-1") for d in unit)
+    assert not any("评分项" in d["text"] or "应完成日期" in d["text"] for d in docs)
+    assert gc.get_freeze_count() == 0  # the build gave what it froze back to the collector

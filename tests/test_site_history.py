@@ -86,7 +86,7 @@ def test_titles_are_stable_and_the_state_is_a_line_of_its_own(minimal_repo: Path
     site = internal_site(index, schemas.public_fields(schemas.schema_dir(minimal_repo)), AS_OF)
     pages = {p.path: p for p in site.pages}
     page = pages[f"{FOLDER}/P02.md"]
-    assert "\n# P02 违反中央八项规定精神问题时有发生。\n" in page.text
+    assert '<h1 id="_1">P02 违反中央八项规定精神问题时有发生。</h1>' in page.html[0]
     assert page.html[0].index('class="xc-state"') < page.html[0].index("xc-text")  # state first
     tree = pages[f"{FOLDER}/index.md"].html[0]
     heading = re.search(r'<h4 id="p02">(.*?)</h4>', tree)

@@ -11,16 +11,14 @@ signature marked ``{ .xc-sign }`` — which makes reading it back exact.
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .render.md import unesc
 from .render.notice import render_notice
 from .render.public import PublicNotice
 
 SIGN_MARK = "{ .xc-sign }"
-_ESCAPED = re.compile(r"\\(.)")
 
 
 class Kind(StrEnum):
@@ -66,5 +64,4 @@ def _block(part: str) -> Block:
 
 def plain(markdown: str) -> str:
     """Undo :func:`~xuncha.render.md.esc`: line breaks back, Markdown escapes and HTML entities resolved."""
-    parts = [html.unescape(_ESCAPED.sub(r"\1", piece)) for piece in markdown.split("<br>")]
-    return "\n".join(parts).strip()
+    return unesc(markdown).strip()

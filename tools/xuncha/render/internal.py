@@ -9,10 +9,11 @@ and the build stays linear in the number of problems.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from . import Page
+from . import Page, Slots
 from .charts import columns, line, rate_bars
 from .md import BLUE, GREEN, GREY, RED, YELLOW, Light, a, esc, front_matter, h, lamp, table
 from .model import DueRow, LeafView, RoundView, SiteModel, UnitView
@@ -26,15 +27,15 @@ if TYPE_CHECKING:  # history loads GitPython, which needs git: the site builds w
 
     Trails = Mapping[ProblemKey, Sequence[Entry]]
 
+# (round, unit) → its notices' internal previews, each page's path its file stem
+Previews = Mapping[tuple[str, str], Sequence[Page]]
 LIST_LIMIT = 50
 AGE_BUCKETS = ((30, "1–30天"), (90, "31–90天"), (180, "91–180天"), (None, "180天以上"))
 
 
-def internal_pages(
-    model: SiteModel, notices: dict[tuple[str, str], list[tuple[str, str]]], trails: Trails | None = None
-) -> list[Page]:
-    """Every page of the internal site; ``notices`` maps (round, unit) to (file stem, Markdown) previews,
-    ``trails`` (round, unit, problem) to the problem's changes from git (None: no usable history)."""
+def internal_pages(model: SiteModel, notices: Previews, trails: Trails | None = None) -> list[Page]:
+    """Every page of the internal site, with the ``notices``' previews; ``trails`` maps
+    (round, unit, problem) to the problem's changes from git (None: no usable history)."""
     pages = [
         Page("index.md", dashboard(model)),
         Page("rounds/index.md", rounds_page(model)),
@@ -42,20 +43,21 @@ def internal_pages(
     ]
     for round_view in model.rounds:
         base = f"rounds/{round_view.id}"
-        pages.append(Page(f"{base}/index.md", round_page(round_view, model.as_of, notices)))
+        pages.append(Page(f"{base}/index.md", *round_page(round_view, model.as_of, notices)))
         pages.extend(charts_for(f"{base}/charts", round_view.units, model.as_of))
         for view in round_view.units:
-            stems = [stem for stem, _ in notices.get((view.round_id, view.unit_id), [])]
-            text, tree = unit_page(view, round_view, stems)
-            pages.append(Page(f"{base}/{view.unit_id}/index.md", text, (tree,)))
+            previews = notices.get((view.round_id, view.unit_id), [])
+            stems = [preview.path for preview in previews]
+            pages.append(unit_page(f"{base}/{view.unit_id}/index.md", view, round_view, stems))
             for leaf in view.leaves:
                 key = (view.round_id, view.unit_id, leaf.node.id)
                 trail = None if trails is None else trails.get(key, ())
-                text, body = problem_page(leaf, view, round_view, trail)
-                pages.append(Page(f"{base}/{view.unit_id}/{leaf.node.id}.md", text, (body,)))
+                pages.append(
+                    problem_page(f"{base}/{view.unit_id}/{leaf.node.id}.md", leaf, view, round_view, trail)
+                )
             pages.extend(
-                Page(f"{base}/{view.unit_id}/notices/{stem}.md", text)
-                for stem, text in notices.get((view.round_id, view.unit_id), [])
+                replace(preview, path=f"{base}/{view.unit_id}/notices/{preview.path}.md")
+                for preview in previews
             )
     return pages
 
@@ -203,45 +205,47 @@ def _light_section(
     due_rows = [[_unit_link(u, prefix), h(d.what), cn_date(d.due), days(d.days)] for u, d in chosen_dues]
     return (
         _capped("问题", ["单位", "问题", "整改时限", days_header], rows, limit)
-        + "\n\n"
+        + "\n"
         + _capped("时限事项", ["单位", "事项", "应完成日期", days_header], due_rows, limit)
     )
 
 
 def _capped(what: str, headers: list[str], rows: list[list[str]], limit: int | None) -> str:
-    """A titled table, cut at ``limit`` rows on the dashboard (round pages list everything)."""
+    """A titled table (HTML), cut at ``limit`` rows on the dashboard (round pages list everything)."""
     if not rows:
-        return f"没有逾期或临期的{what}。"
+        return f"<p>没有逾期或临期的{what}。</p>"
     shown = rows if limit is None else rows[:limit]
     note = (
-        f"\n\n（仅列前{limit}项，另有{len(rows) - limit}项见各轮页面。）"
+        f"\n<p>（仅列前{limit}项，另有{len(rows) - limit}项见各轮页面。）</p>"
         if len(rows) > len(shown) and limit
         else ""
     )
-    return f"**{what}（{len(rows)}项）**\n\n" + table(headers, shown) + note
+    return f"<p><strong>{what}（{len(rows)}项）</strong></p>\n" + table(headers, shown) + note
 
 
-def round_page(r: RoundView, as_of: str, notices: dict[tuple[str, str], list[tuple[str, str]]]) -> str:
+def round_page(r: RoundView, as_of: str, notices: Previews) -> tuple[str, tuple[str, ...]]:
+    """(Markdown, HTML for its slots): a round's lists grow with its problems, so they are slots."""
     lights = _light_counts(leaf for u in r.units for leaf in u.leaves)
     leaves = [(u, leaf) for u in r.units for leaf in u.leaves]
     dues = [(u, d) for u in r.units for d in u.dues]
+    html = Slots()
     parts = [
         front_matter(r.name, search=False),
         f"# {esc(r.name)}",
-        _round_facts(r),
-        kpis(r.counts, [(str(lights[RED.colour]), "逾期问题")]),
+        html.put(_round_facts(r)),
+        html.put(kpis(r.counts, [(str(lights[RED.colour]), "逾期问题")])),
         "## 各单位整改情况",
-        unit_table(r.units),
+        html.put(unit_table(r.units)),
         "## 今日逾期",
-        overdue_section(leaves, dues, "../", limit=None),
+        html.put(overdue_section(leaves, dues, "../", limit=None)),
         "## 30日内到期",
-        due_soon_section(leaves, dues, "../", limit=None),
+        html.put(due_soon_section(leaves, dues, "../", limit=None)),
         "## 整改进展通报",
-        _notice_list(r, notices),
+        html.put(_notice_list(r, notices)),
         "## 图表",
         chart_images("charts"),
     ]
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(parts) + "\n", tuple(html.html)
 
 
 def _round_facts(r: RoundView) -> str:
@@ -296,13 +300,13 @@ def unit_table(units: Sequence[UnitView]) -> str:
     return table(headers, rows)
 
 
-def _notice_list(r: RoundView, notices: dict[tuple[str, str], list[tuple[str, str]]]) -> str:
+def _notice_list(r: RoundView, notices: Previews) -> str:
     rows = [
-        [a(u.name, f"{u.unit_id}/index.md"), a(stem, f"{u.unit_id}/notices/{stem}.md")]
+        [a(u.name, f"{u.unit_id}/index.md"), a(preview.path, f"{u.unit_id}/notices/{preview.path}.md")]
         for u in r.units
-        for stem, _ in notices.get((u.round_id, u.unit_id), [])
+        for preview in notices.get((u.round_id, u.unit_id), [])
     ]
-    return table(["单位", "通报"], rows) if rows else "本轮尚无整改进展通报。"
+    return table(["单位", "通报"], rows) if rows else "<p>本轮尚无整改进展通报。</p>"
 
 
 def chart_images(folder: str) -> str:

@@ -7,7 +7,9 @@ problem text must print as itself, never become markup.
 Tables and lists of many cells are written as raw HTML blocks: Python-Markdown
 passes those through, while its inline processing of thousands of small cells
 would dominate the build time. Their links therefore point at the ``.html``
-files directly (the configs set ``use_directory_urls: false``).
+files directly (the configs set ``use_directory_urls: false``). Pages made one
+per notice skip Python-Markdown altogether: :func:`html_page` renders their
+regular Markdown to HTML here.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from . import Headings, Page, slot
+
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _MARKUP = re.compile(r"([\\`*_\[\]{}#+!])")
 _LIST_START = re.compile(r"^(\s*)(-|\d+\.)(?=\s)")
+_ESCAPED = re.compile(r"\\(.)")
+_CLASS_MARK = re.compile(r"\n\{ \.([\w-]+) \}$")
 
 
 def esc(text: object) -> str:
@@ -27,6 +33,12 @@ def esc(text: object) -> str:
     out = _MARKUP.sub(r"\\\1", str(text).translate(_HTML))
     out = _LIST_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], out)
     return out.replace("\r", "").replace("\n", "<br>")
+
+
+def unesc(markdown: str) -> str:
+    """Undo :func:`esc`: the data text back, line breaks included (exact: esc leaves no ambiguity)."""
+    pieces = markdown.split("<br>")
+    return "\n".join(html.unescape(_ESCAPED.sub(r"\1", piece)) for piece in pieces)
 
 
 def link(text: str, target: str) -> str:
@@ -89,4 +101,32 @@ def _yaml_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-NO_SEARCH = "{ data-search-exclude }"
+def html_page(path: str, markdown: str, *, search: bool) -> Page:
+    """A page of our regular Markdown (below), rendered here to HTML and titled by its ``#`` heading.
+
+    "Regular" is what the notice renderers write: blocks between blank lines,
+    each a ``#`` heading, a paragraph of :func:`esc` text (optionally marked
+    ``{ .class }`` on its own last line), or a raw HTML block. That is read
+    back exactly (as :mod:`xuncha.notice_doc` reads it for the .docx), giving
+    the HTML and table of contents Python-Markdown would give (its ids too, for
+    headings without Latin letters or digits) at a fraction of the cost.
+    """
+    headings = Headings()
+    blocks = []
+    for block in (b for b in markdown.split("\n\n") if b.strip()):
+        marks, _, title = block.partition(" ")
+        if marks.strip("#") == "" and title:  # esc escapes a data "#": only our headings start with one
+            blocks.append(headings.add(len(marks), h(unesc(title))))
+        else:
+            blocks.append(_html_block(block))
+    head = front_matter(unesc(markdown.split("\n", 1)[0].removeprefix("# ")), search=search)
+    return Page(path, f"{head}{slot(0)}\n", ("\n".join(blocks),), toc=headings.toc())
+
+
+def _html_block(block: str) -> str:
+    """A raw HTML block as it is, else a paragraph (esc text starts with ``<`` only as a line break)."""
+    if block.startswith("<") and not block.startswith("<br>"):
+        return block
+    mark = _CLASS_MARK.search(block)
+    attrs = f' class="{mark.group(1)}"' if mark else ""
+    return f"<p{attrs}>{h(unesc(block[: mark.start()] if mark else block))}</p>"

@@ -2,8 +2,8 @@
 public summary, outcomes, supervision, and its change history from git (变更记录).
 
 There is one such page per problem, so its cost is what the build time grows
-with: the body is rendered straight to HTML (a slot of the page, see
-:class:`~xuncha.render.Page`) and the page is left out of the search index,
+with: the page, title included, is rendered straight to HTML (a slot of the page, see
+:class:`~xuncha.render.Page`) and left out of the search index,
 which finds problems on their unit's page instead (see :mod:`.unit`), under the
 same stable title as the page's: the problem id and :func:`short_title`, never
 the state, which changes (the state is a line of its own under the title).
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..changes import SECTIONS
 from ..index import Node
-from . import slot
-from .md import a, esc, front_matter, h, lamp, table
+from . import Headings, Page, slot
+from .md import a, front_matter, h, lamp, table
 from .model import LeafView, RoundView, UnitView
 from .numerals import cn_date
 
@@ -49,18 +49,18 @@ NO_CHANGES = "git 历史中没有本问题的变更（相关文件可能尚未�
 
 
 def problem_page(
-    leaf: LeafView, view: UnitView, round_view: RoundView, trail: Sequence[Entry] | None = None
-) -> tuple[str, str]:
-    """(Markdown with the title and one slot, the HTML body for that slot).
+    path: str, leaf: LeafView, view: UnitView, round_view: RoundView, trail: Sequence[Entry] | None = None
+) -> Page:
+    """The page at ``path``: front matter and one slot, the whole body (title included) in HTML.
 
     ``trail``: the problem's changes from git, oldest first; None when the
     repository has no usable history (the section says so).
     """
     node = leaf.node
-    head = front_matter(f"{node.id} {view.name}", search=False)
-    markdown = f"{head}# {esc(node.id)} {esc(short_title(node))}\n\n{slot(0)}\n"
+    title = Headings()
     summary = leaf.status.get("summary")
     body = [
+        title.add(1, f"{h(node.id)} {h(short_title(node))}"),
         f'<p class="xc-crumbs">{a(round_view.name, "../index.md")} › {a(view.name, "index.md")} › '
         f"{h(_aspect(view, node.aspect))}</p>",
         _state(leaf),
@@ -77,7 +77,8 @@ def problem_page(
         _section("supervision", "督查督办", _supervision(view, node.id)),
         _section("history", "变更记录", _history(trail)),
     ]
-    return markdown, "\n".join(b for b in body if b)
+    markdown = front_matter(f"{node.id} {view.name}", search=False) + f"{slot(0)}\n"
+    return Page(path, markdown, ("\n".join(b for b in body if b),), toc=title.toc())
 
 
 def _section(anchor: str, title: str, content: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import Page
-from .md import esc, front_matter, link
+from .md import esc, front_matter, html_page, link
 from .notice import render_notice, render_round_summary
 from .numerals import cn_date
 from .public import PublicNotice
@@ -54,7 +54,7 @@ def public_pages(notices: Sequence[PublicNotice], as_of: str) -> tuple[list[Page
             withheld.append(
                 Withheld(notice.round_id, notice.unit_id, str(notice.notice.get("title", "")), reason)
             )
-    pages = [Page(notice_path(n), render_notice(n)) for n in published]
+    pages = [html_page(notice_path(n), render_notice(n), search=True) for n in published]
     summaries = _summaries(published)
     pages.append(Page("index.md", _index(published, summaries)))
     return pages + [page for _, page in summaries], withheld
@@ -68,7 +68,7 @@ def _summaries(published: Sequence[PublicNotice]) -> list[tuple[str, Page]]:
     pages = []
     for round_id, group in sorted(by_round.items()):
         hrefs = [notice_path(n).removeprefix(f"notices/{round_id}/") for n in group]
-        page = Page(f"notices/{round_id}/index.md", render_round_summary(group, hrefs))
+        page = html_page(f"notices/{round_id}/index.md", render_round_summary(group, hrefs), search=True)
         pages.append((f"{group[0].round.get('name', round_id)}整改进展情况汇总", page))
     return pages
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..index import Index
 from . import Page
 from .internal import internal_pages, nav
-from .md import esc, front_matter
+from .md import h, html_page
 from .model import SiteModel, build_model
 from .notice import render_notice
 from .public import PublicNotice, public_notice, public_notices
@@ -39,32 +39,30 @@ def internal_site(
     model = build_model(index, as_of)
     if enrich is not None:
         enrich(model)
-    previews: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    previews: dict[tuple[str, str], list[Page]] = {}
     for (round_id, unit_id), folder in sorted(index.folders.items()):
         for stem, record in sorted(folder.notices.items()):
             notice = public_notice(index, record, allow, as_of)
             title, body = render_notice(notice).split("\n\n", 1)
-            head = front_matter(
-                str(notice.notice.get("title", stem)), search=False
-            )  # the public site indexes it
-            text = f"{head}{title}\n\n{signoff_banner(notice, record.data)}{body}"
-            previews.setdefault((round_id, unit_id), []).append((stem, text))
+            text = f"{title}\n\n{signoff_banner(notice, record.data)}\n\n{body}"
+            preview = html_page(stem, text, search=False)  # search finds it on the public site
+            previews.setdefault((round_id, unit_id), []).append(preview)
     return Site(internal_pages(model, previews, trails), nav(model), [])
 
 
 def signoff_banner(notice: PublicNotice, data: Mapping[str, Any]) -> str:
-    """An admonition above an internal preview: who signed, and what is missing before publication."""
+    """A note above an internal preview (HTML, styled as Material's admonitions): who signed,
+    and what is missing before publication."""
     signed = data.get("signoffs") or []
     given = "；".join(
-        esc(f"{s.get('role')}：{s.get('by')}（{s.get('date')}）") for s in signed if isinstance(s, dict)
+        h(f"{s.get('role')}：{s.get('by')}（{s.get('date')}）") for s in signed if isinstance(s, dict)
     )
     if notice.missing_signoffs:
-        head = '!!! warning "尚未发布：缺少“三把关”签署"'
+        kind, head = "warning", "尚未发布：缺少“三把关”签署"
         body = "缺少：" + "、".join(notice.missing_signoffs) + (f"。已签署：{given}" if given else "")
     else:
-        head = '!!! success "“三把关”签署齐全，可以发布"'
-        body = given
-    return f"{head}\n\n    {body}\n\n"
+        kind, head, body = "success", "“三把关”签署齐全，可以发布", given
+    return f'<div class="admonition {kind}"><p class="admonition-title">{head}</p><p>{body}</p></div>'
 
 
 def public_site(index: Index, allow: Allow, as_of: str) -> Site:

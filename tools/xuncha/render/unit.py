@@ -1,8 +1,11 @@
 """A unit's page: the problem tree (aspect → problem → refined → task) with lights, then the
 plan, meetings and reports with their dates, deadlines, extensions, supervision, score sheet.
 
-Only the page head is indexed for search; the tree repeats problem texts that
-their own pages already index.
+Only the page head and the tree's problems are indexed for search (each
+problem is a search entry here, see :func:`problem_tree`). The whole page is
+HTML written here, headings included (listed in ``Page.toc``); the sections
+search skips are spliced in after indexing (``Page.unindexed``), so the search
+plugin's HTML parser never reads their tables.
 """
 
 from __future__ import annotations
@@ -11,40 +14,33 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..index import Node
-from . import slot
-from .md import NO_SEARCH, a, esc, front_matter, h, lamp, link, table
+from . import Headings, Page, slot, unindexed_slot
+from .md import a, front_matter, h, lamp, table
 from .model import LeafView, RoundView, UnitView
 from .numerals import cn_date, percent
 from .problem import short_title
 
 Json = dict[str, Any]
+NO_SEARCH = " data-search-exclude"  # a heading whose section search leaves out
 
 
-def unit_page(view: UnitView, round_view: RoundView, notices: Sequence[str]) -> tuple[str, str]:
-    """(Markdown of the page, the problem tree's HTML for its slot)."""
-    sections = [
-        front_matter(f"{view.name}（{round_view.name}）", search=True),
-        f"# {esc(view.name)}",
-        _facts(view, round_view),
-        f"## 问题清单 {NO_SEARCH}",
-        slot(0),
-        f"## 时限事项 {NO_SEARCH}",
-        _dues(view),
-        f"## 整改方案 {NO_SEARCH}",
-        _plan(view),
-        f"## 会议和报告 {NO_SEARCH}",
-        _meetings(view),
-        _reports(view),
-        f"## 延期 {NO_SEARCH}",
-        _extensions(view),
-        f"## 督查督办 {NO_SEARCH}",
-        _supervision(view),
-        f"## 质效评估 {NO_SEARCH}",
-        _score(view),
-        f"## 整改进展通报 {NO_SEARCH}",
-        _notices(notices),
+def unit_page(path: str, view: UnitView, round_view: RoundView, notices: Sequence[str]) -> Page:
+    """The page at ``path``: the tree and the head in ``html`` (in that order), the rest ``unindexed``."""
+    headings = Headings()
+    head = [headings.add(1, h(view.name)), _facts(view, round_view), headings.add(2, "问题清单", NO_SEARCH)]
+    later = [
+        ("时限事项", _dues(view)),
+        ("整改方案", _plan(view)),
+        ("会议和报告", _meetings(view) + "\n" + _reports(view)),
+        ("延期", _extensions(view)),
+        ("督查督办", _supervision(view)),
+        ("质效评估", _score(view)),
+        ("整改进展通报", _notices(notices)),
     ]
-    return "\n\n".join(s for s in sections if s) + "\n", problem_tree(view)
+    rest = "\n".join(f"{headings.add(2, title, NO_SEARCH)}\n{body}" for title, body in later)
+    text = front_matter(f"{view.name}（{round_view.name}）", search=True) + f"{slot(1)}\n\n{slot(0)}\n\n"
+    html = (problem_tree(view), "\n".join(head))
+    return Page(path, text + unindexed_slot(0) + "\n", html, (rest,), headings.toc())
 
 
 def _facts(view: UnitView, round_view: RoundView) -> str:
@@ -115,7 +111,7 @@ def _leaf(node: Node, leaf: LeafView, tag: str, anchor: str) -> list[str]:
 
 def _dues(view: UnitView) -> str:
     if not view.dues:
-        return "没有需要跟踪的时限事项。"
+        return "<p>没有需要跟踪的时限事项。</p>"
     rows = [
         [
             lamp(d.light),
@@ -140,7 +136,7 @@ def _days(days: int | None, done: str | None) -> str:
 def _plan(view: UnitView) -> str:
     record = view.folder.records.get("plan")
     if record is None:
-        return "尚未报送整改方案。"
+        return "<p>尚未报送整改方案。</p>"
     data = record.data
     lists = data.get("lists_complete", {})
     names = {"problem_list": "问题清单", "task_list": "任务清单", "responsibility_list": "责任清单"}
@@ -149,12 +145,12 @@ def _plan(view: UnitView) -> str:
         ["三个清单", "、".join(f"{n}{'齐全' if lists.get(k) else '缺'}" for k, n in names.items())],
         ["整改领导小组", "<br>".join(h(x) for x in data.get("leading_group", [])) or "—"],
     ]
-    return table(["项目", "内容"], rows) + "\n\n" + _submissions("方案报送", data.get("submissions", []))
+    return table(["项目", "内容"], rows) + "\n" + _submissions("方案报送", data.get("submissions", []))
 
 
 def _submissions(what: str, items: Sequence[Json]) -> str:
     if not items:
-        return f"{what}：无记录。"
+        return f"<p>{what}：无记录。</p>"
     rows = [
         [
             cn_date(s["date"]),
@@ -165,7 +161,7 @@ def _submissions(what: str, items: Sequence[Json]) -> str:
         ]
         for s in items
     ]
-    return f"**{what}**\n\n" + table(["报送日期", "结果", "审核日期", "审核单位", "意见"], rows)
+    return _titled(what) + table(["报送日期", "结果", "审核日期", "审核单位", "意见"], rows)
 
 
 def _meetings(view: UnitView) -> str:
@@ -178,7 +174,11 @@ def _meetings(view: UnitView) -> str:
         ]
         for _, _, m in view.folder.items("reports", "meetings")
     ]
-    return "**会议**\n\n" + table(["会议", "日期", "材料报备", "备注"], rows) if rows else "会议：无记录。"
+    return (
+        _titled("会议") + table(["会议", "日期", "材料报备", "备注"], rows)
+        if rows
+        else "<p>会议：无记录。</p>"
+    )
 
 
 def _reports(view: UnitView) -> str:
@@ -187,7 +187,11 @@ def _reports(view: UnitView) -> str:
         for s in r.get("submissions", []):
             kind = h(r.get("kind", "")) + (f" {h(r['period'])}" if r.get("period") else "")
             rows.append([kind, cn_date(s["date"]), h(s.get("result", "—")), h(s.get("note", ""))])
-    return "**报告**\n\n" + table(["报告", "报送日期", "结果", "意见"], rows) if rows else "报告：无记录。"
+    return (
+        _titled("报告") + table(["报告", "报送日期", "结果", "意见"], rows)
+        if rows
+        else "<p>报告：无记录。</p>"
+    )
 
 
 def _extensions(view: UnitView) -> str:
@@ -201,7 +205,7 @@ def _extensions(view: UnitView) -> str:
         ]
         for _, _, e in view.folder.items("extensions", "extensions")
     ]
-    return table(["问题", "新时限", "批准单位", "批准日期", "理由"], rows) if rows else "没有延期。"
+    return table(["问题", "新时限", "批准单位", "批准日期", "理由"], rows) if rows else "<p>没有延期。</p>"
 
 
 def _supervision(view: UnitView) -> str:
@@ -219,24 +223,34 @@ def _supervision(view: UnitView) -> str:
     return (
         table(["方式", "日期", "实施单位", "涉及问题", "发现", "说明"], rows)
         if rows
-        else "没有督查督办记录。"
+        else "<p>没有督查督办记录。</p>"
     )
 
 
 def _score(view: UnitView) -> str:
     if view.score is None:
-        return "尚无评分。"
+        return "<p>尚无评分。</p>"
     score = view.score
-    head = f"总分 **{score.total:g}** 分，等次 **{esc(score.grade)}**" + (
+    head = f"总分 <strong>{score.total:g}</strong> 分，等次 <strong>{h(score.grade)}</strong>" + (
         f"，本轮排名第{view.rank}" if view.rank else ""
     )
-    head += f"。{esc(score.action)}" if score.action else ""
+    head += f"。{h(score.action)}" if score.action else ""
     rows = [[h(item), points, h(facts) or "—"] for item, points, facts in score.lines]
-    notes = "\n".join(f"- {esc(n)}" for n in score.notes)
-    return "\n\n".join(p for p in (head, table(["评分项", "得分", "依据"], rows) if rows else "", notes) if p)
+    notes = "".join(f"<li>{h(n)}</li>" for n in score.notes)
+    parts = (
+        f"<p>{head}</p>",
+        table(["评分项", "得分", "依据"], rows) if rows else "",
+        notes and f"<ul>{notes}</ul>",
+    )
+    return "\n".join(p for p in parts if p)
 
 
 def _notices(stems: Sequence[str]) -> str:
     if not stems:
-        return "尚无整改进展通报。"
-    return "\n".join(f"- {link(stem, f'notices/{stem}.md')}" for stem in stems)
+        return "<p>尚无整改进展通报。</p>"
+    return "<ul>" + "".join(f"<li>{a(stem, f'notices/{stem}.md')}</li>" for stem in stems) + "</ul>"
+
+
+def _titled(what: str) -> str:
+    """A bold line above a table, as the Markdown ``**what**`` paragraph gave."""
+    return f"<p><strong>{what}</strong></p>\n"
