@@ -126,3 +126,13 @@ def test_replaying_skips_the_pipeline_imports(minimal_repo: Path) -> None:
     done = subprocess.run([sys.executable, "-c", probe, *args], check=True, capture_output=True, text=True)
     assert done.stdout.splitlines()[-1] == "0 []"
     assert "校验通过：6 个文件（6 个未改动）" in done.stdout
+
+
+def test_a_site_build_reloads_the_data_only_after_a_change(minimal_repo: Path) -> None:
+    """`xuncha serve` rebuilds on every save: the index is kept while the verdict's inputs stay the same."""
+    from xuncha import site_data
+
+    first, _ = site_data.load(minimal_repo)
+    assert site_data.load(minimal_repo)[0] is first
+    break_status(minimal_repo)
+    assert site_data.load(minimal_repo)[0] is not first

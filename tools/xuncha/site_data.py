@@ -2,7 +2,8 @@
 
 ``xuncha build`` makes both sites in one process and ``xuncha serve`` rebuilds
 on every save: both ask for the same validated index again, so it is kept,
-keyed on every data and schema file's size and modification time. The index
+keyed on the stamps of everything a verdict depends on (:func:`xuncha.verdict.inputs`:
+data, schemas, xuncha's code and rule data, config, libraries). The index
 is all a site needs: the cross-file rules are ``xuncha validate``'s job, and a
 file that fails to load or validate is left out (``Index.broken``).
 
@@ -12,31 +13,20 @@ new Jinja environment, which would compile them all again.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import jinja2
 
-from .repo import data_files
+from . import verdict
 from .rubrics import Setting, load_setting
 from .validate import Report, validate
 
-Stamp = tuple[tuple[str, int, int], ...]
-_LOADED: dict[Path, tuple[Stamp, Report, Setting]] = {}
-
-
-def _stamp(root: Path) -> Stamp:
-    files = [*data_files(root), *(f"schemas/{p.name}" for p in sorted((root / "schemas").glob("*.json")))]
-    out = []
-    for relpath in files:
-        info = os.stat(f"{root}/{relpath}")  # not root / relpath: a Path per file costs more than the stat
-        out.append((relpath, info.st_size, info.st_mtime_ns))
-    return tuple(out)
+_LOADED: dict[Path, tuple[verdict.Stamp, Report, Setting]] = {}
 
 
 def load(root: Path) -> tuple[Report, Setting]:
     """The validated repository and the scoring/deadline rules, reused while nothing changed."""
-    stamp = _stamp(root)
+    stamp = verdict.inputs(root).stamps
     kept = _LOADED.get(root)
     if kept is not None and kept[0] == stamp:
         return kept[1], kept[2]
