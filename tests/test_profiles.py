@@ -174,7 +174,7 @@ def test_validate_reports_broken_rule_files_with_lines(tmp_path: Path, minimal_r
     path.write_text(text, encoding="utf-8")
     (rules_dir / "profiles" / "other.yaml").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     index = validate(minimal_repo).index
-    findings = check_rules(minimal_repo, index, rules_dir)
+    findings = check_rules(minimal_repo, index, load_rules(minimal_repo, rules_dir))
     bad_line = 1 + text.splitlines().index("    offset: {count: 10, unit: 周}")
     assert {(f.code, Path(f.file).name, f.line) for f in findings} >= {
         ("XC103", "xinghai.yaml", bad_line),

@@ -16,7 +16,7 @@ from click.testing import Result
 
 from xuncha.checks import assessment
 from xuncha.findings import Severity
-from xuncha.rubrics import RUBRIC_DIR, RubricSet, Setting, builtin, load_rubrics
+from xuncha.rubrics import RUBRIC_DIR, RubricSet, builtin, load_rubrics
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -157,8 +157,7 @@ def test_validate_reports_rubric_findings(
     broken = copy_rubric(
         tmp_path, lambda t: "\n".join(x for x in t.splitlines() if "resolution:" not in x) + "\n"
     )
-    real = assessment.setting()
-    monkeypatch.setattr(assessment, "setting", lambda: Setting(broken, real.profiles, real.calendar, None))
+    monkeypatch.setattr(assessment, "builtin", lambda: broken)
     result = run_cli("--root", minimal_repo, "validate", "--no-cache")
     assert result.exit_code == 0  # a warning
     line = line_of(tmp_path, "printed_points: 66")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+Row = tuple[str, int, int, str, str, str, str, tuple[str | int, ...]]
+
 
 class Severity(StrEnum):
     """Errors fail a run (exit 1); warnings are shown but pass unless ``--strict``."""
@@ -30,6 +32,24 @@ class Finding:
     hint: str = ""
     severity: Severity = Severity.ERROR
     path: tuple[str | int, ...] = field(default=(), compare=False)
+
+    def as_row(self) -> Row:
+        """Plain data for ``marshal``: how findings travel between processes and into the verdict."""
+        return (
+            self.file,
+            self.line,
+            self.column,
+            self.code,
+            self.message,
+            self.hint,
+            self.severity.value,
+            self.path,
+        )
+
+    @classmethod
+    def from_row(cls, row: Row) -> Finding:
+        file, line, column, code, message, hint, severity, path = row
+        return cls(file, line, column, code, message, hint, Severity(severity), tuple(path))
 
     def as_json(self) -> dict[str, object]:
         """The machine form promised by ``--format json``."""

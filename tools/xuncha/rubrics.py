@@ -11,7 +11,7 @@ loader reports it. ``parse_rubric`` is pure; ``load_rubrics``/``builtin`` read t
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 from functools import cache, cached_property
@@ -25,9 +25,8 @@ from .loader import load_bytes
 from .metrics import METRICS
 from .profiles import Profile
 from .repo import config
-from .ruledata import load_rules
+from .ruledata import load_rules, located
 from .workdays import WorkCalendar
-from .yamlsafe import Locator
 
 PACKAGE = Path(__file__).resolve().parent
 RUBRIC_DIR = PACKAGE / "rules" / "rubrics"
@@ -346,15 +345,7 @@ def _load_file(path: Path, schema_dir: Path) -> tuple[Rubric | None, list[Findin
         if not findings:
             rubric, more = parse_rubric(file, loaded.data)
             findings += more
-    locator = Locator(raw.decode("utf-8", errors="replace"))
-    return rubric, [_located(f, locator) for f in findings]
-
-
-def _located(finding: Finding, locator: Locator) -> Finding:
-    if finding.line:
-        return finding
-    line, column = locator.locate(finding.path)
-    return replace(finding, line=line, column=column)
+    return rubric, located(path, findings)
 
 
 def _label(path: Path) -> str:

@@ -45,7 +45,7 @@ def load_rules(root: Path, directory: Path = RULES_DIR) -> RuleSet:
     for path, name, data in _documents(root, directory / "profiles", schema_dir, "profile", findings):
         profile, problems = parse_profile(name, data)
         problems += _named_like_file(name, path, str(data["id"]), ("id",))
-        findings += _located(path, problems)
+        findings += located(path, problems)
         if profile is not None and not problems:
             profiles[profile.id] = profile
     overrides: list[YearData] = []
@@ -53,7 +53,7 @@ def load_rules(root: Path, directory: Path = RULES_DIR) -> RuleSet:
         problems = list(calendar_problems(name, data))
         if YEAR_FILE.match(path.name):
             problems += _named_like_file(name, path, str(data["year"]), ("year",))
-        findings += _located(path, problems)
+        findings += located(path, problems)
         if YEAR_FILE.match(path.name) and not problems:
             overrides.append(year_data(name, data))
     return RuleSet(profiles, merge([*library_years(), *overrides]), tuple(findings))
@@ -69,7 +69,7 @@ def _documents(
         problems = list(loaded.findings)
         if isinstance(loaded.data, dict):
             problems += schemas.check(schema_dir, kind, name, loaded.data)
-        findings += _located(path, problems)
+        findings += located(path, problems)
         if isinstance(loaded.data, dict) and not problems:
             yield path, name, loaded.data
 
@@ -96,8 +96,9 @@ def _named_like_file(name: str, path: Path, value: str, where: tuple[str | int, 
     ]
 
 
-def _located(path: Path, findings: list[Finding]) -> list[Finding]:
-    """Fill in line/column (rule files live outside rounds/ and units/, so do it here)."""
+def located(path: Path, findings: list[Finding]) -> list[Finding]:
+    """Fill in line/column of findings that carry only a path (rule files live outside rounds/
+    and units/, so do it here); the file is read and composed again only for those."""
     if not any(f.line == 0 for f in findings):
         return findings
     locator = Locator(path.read_bytes().removeprefix(BOM).decode("utf-8", errors="replace"))
@@ -153,9 +154,9 @@ def _days_off(holiday: dict[str, Any]) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def check_rules(root: Path, index: Index, directory: Path = RULES_DIR) -> list[Finding]:
-    """What ``xuncha validate`` adds for rule data: the files' findings and every round's profile."""
-    rules = load_rules(root, directory)
+def check_rules(root: Path, index: Index, rules: RuleSet) -> list[Finding]:
+    """What ``xuncha validate`` adds for rule data (as :func:`load_rules` read it): the files'
+    findings and every round's profile."""
     return [*rules.findings, *profile_findings(index, rules, config(root).get("profile"))]
 
 

@@ -9,25 +9,28 @@ import functools
 import hashlib
 import os
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from . import cache, schemas, verdict
-from .checks import evidence, run_all
+from . import cache, forked, schemas, verdict
 from .collector import without_collector
 from .fields import PLACEHOLDER
-from .findings import Finding, Severity, at
+from .findings import Finding, Row, Severity, at
 from .index import Index, Record, build_index
 from .layout import Place, place_of
 from .loader import BOM, load_bytes
 from .repo import data_files
-from .ruledata import check_rules
-from .yamlsafe import Locator
+from .yamlsafe import Data, Locator
+
+if TYPE_CHECKING:  # the rules are imported while the files are parsed (see _ready_rules)
+    from .ruledata import RuleSet
 
 PARALLEL_THRESHOLD = 200
+FILES_PER_CHUNK = 500  # ~0.25 s of parsing: fine enough to keep every core busy to the end
+_M = TypeVar("_M")
 PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 # Parsing a file (~0.5 ms) costs about as much as loading and saving 25 KB of cache (~20 ns a byte).
 CACHE_BYTES_PER_PARSE = 25_000
@@ -76,12 +79,15 @@ def validate(
     """
     whole = files is None and use_cache and cross_checks
     before = verdict.inputs(root) if whole else None
+    known = verdict.replay(root, before) if before is not None else None
     wanted = data_files(root) if files is None else scope_of(root, files)
     use_cache = use_cache and _worth_caching(root, files, wanted)
     schema_dir = schemas.schema_dir(root)
     stamp = cache.fingerprint(schema_dir)
     cached = cache.load(root, stamp) if use_cache else {}
-    parsed, reused = _parse_all(root, schema_dir, wanted, cached, jobs or os.cpu_count() or 1)
+    ready = partial(_ready_rules, root) if cross_checks and known is None else _no_rules
+    jobs = jobs or os.cpu_count() or 1
+    parsed, reused, rules = _parse_all(root, schema_dir, wanted, cached, jobs, ready)
     usable = [p for p in parsed if _usable(p)]
     if use_cache:
         _save_cache(root, stamp, cached, parsed, usable)
@@ -89,11 +95,14 @@ def validate(
     index = build_index([_record(p) for p in usable], broken)
     if not cross_checks:
         return Report(_located(root, [f for p in parsed for f in p.findings]), len(parsed), reused, index)
-    known = verdict.replay(root, before) if before is not None else None
     if known is not None:
         return Report(known.findings, len(parsed), reused, index)
+    assert rules is not None  # ready: the cross-file rules are due
+    from .checks import evidence, run_all  # imported by _ready_rules: no cost here
+    from .ruledata import check_rules
+
     evidence_files = evidence.hashed(index)
-    findings = [f for p in parsed for f in p.findings] + run_all(index) + check_rules(root, index)
+    findings = [f for p in parsed for f in p.findings] + run_all(index) + check_rules(root, index, rules)
     findings = _located(root, [*findings, *evidence.unchanged(index, _evidence_hashes(root, evidence_files))])
     if before is not None:
         verdict.record(root, before, findings, len(parsed), evidence_files)
@@ -145,9 +154,32 @@ def _context(place: Place) -> tuple[str, ...]:
     return (f"{round_dir}/round.yaml", f"{round_dir}/{place.unit}")
 
 
+def _ready_rules(root: Path) -> RuleSet:
+    """Import the cross-file rules and read the rule data: done while the workers parse."""
+    from . import checks  # noqa: F401  (imported here, in parallel with the workers)
+    from .rubrics import builtin
+    from .ruledata import load_rules
+
+    builtin()
+    return load_rules(root)
+
+
+def _no_rules() -> None:
+    return None
+
+
 def _parse_all(
-    root: Path, schema_dir: Path, wanted: list[str], cached: dict[str, cache.Entry], jobs: int
-) -> tuple[list[Parsed], int]:
+    root: Path,
+    schema_dir: Path,
+    wanted: list[str],
+    cached: dict[str, cache.Entry],
+    jobs: int,
+    meanwhile: Callable[[], _M],
+) -> tuple[list[Parsed], int, _M]:
+    """Each wanted file from the cache if unchanged, else parsed (on every core when worth it).
+
+    ``meanwhile`` runs in this process while workers parse, before it parses too.
+    """
     results: dict[str, Parsed] = {}
     todo = [f for f in wanted if f not in cached]  # parse_file reads these itself: read each file once
     for relpath in wanted:
@@ -158,15 +190,30 @@ def _parse_all(
             else:
                 results[relpath] = Parsed(relpath, entry, ())
     reused = len(results)
-    work = partial(parse_file, root, schema_dir)
-    if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-            results.update(
-                (p.file, p) for p in pool.map(work, todo, chunksize=max(1, len(todo) // (jobs * 8)))
-            )
-    else:
-        results.update((p.file, p) for p in map(work, todo))
-    return [results[f] for f in wanted], reused
+    jobs = jobs if len(todo) >= PARALLEL_THRESHOLD else 1
+    count = min(forked.MAX_CHUNKS, max(jobs * 8, len(todo) // FILES_PER_CHUNK))
+    chunks = [todo[i::count] for i in range(count)] if todo else []
+    done, made = forked.run(partial(_parse_chunk, root, schema_dir), chunks, jobs, meanwhile)
+    results.update((row[0], _parsed(row)) for rows in done for row in rows)
+    return [results[f] for f in wanted], reused, made
+
+
+FileRow = tuple[str, int, int, bytes, Data, list[Row]]  # a Parsed as plain data, for marshal
+
+
+def _parse_chunk(root: Path, schema_dir: Path, relpaths: list[str]) -> list[FileRow]:
+    """Parse some files (in a worker or here) into plain data."""
+    rows: list[FileRow] = []
+    for relpath in relpaths:
+        parsed = parse_file(root, schema_dir, relpath)
+        entry, findings = parsed.entry, [f.as_row() for f in parsed.findings]
+        rows.append((relpath, entry.size, entry.mtime_ns, entry.digest, entry.data, findings))
+    return rows
+
+
+def _parsed(row: FileRow) -> Parsed:
+    relpath, size, mtime_ns, digest, data, findings = row
+    return Parsed(relpath, cache.Entry(size, mtime_ns, digest, data), tuple(map(Finding.from_row, findings)))
 
 
 def _reusable(path: Path, hit: cache.Entry) -> cache.Entry | None:

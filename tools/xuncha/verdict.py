@@ -28,17 +28,16 @@ from .cachefolder import CACHE_DIR, RACY_NS, folder_for_writing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .findings import Finding
+    from .findings import Finding, Row
 
 VERDICT_FILE = "verdict.marshal"
 INPUT_FOLDERS = ("rounds", "units", "schemas")
-FORMAT = 2
+FORMAT = 3  # rows carry the data path since 3
 PACKAGE, PACKAGE_PREFIX = os.path.dirname(__file__), "<xuncha>/"  # code and rule data
 ENVIRONMENT = "<environment>"
 
 Root = str | os.PathLike[str]
 Stamp = dict[str, tuple[int | str, int]]  # path → (size, mtime_ns); the environment → (names, 0)
-Row = tuple[str, int, int, str, str, str, str]  # a Finding without its data path
 
 
 class Inputs:
@@ -58,9 +57,9 @@ class Replayed:
     def findings(self) -> list[Finding]:
         if not self.rows:
             return []
-        from .findings import Finding, Severity  # only when there is something to show
+        from .findings import Finding  # only when there is something to show
 
-        return [Finding(*row[:6], severity=Severity(row[6])) for row in self.rows]
+        return [Finding.from_row(row) for row in self.rows]
 
 
 def inputs(root: Root) -> Inputs:
@@ -144,9 +143,7 @@ def record(
         for key, (_, mtime) in stamps.items()
         if mtime >= before.taken_ns - RACY_NS and key != ENVIRONMENT
     }
-    rows: list[Row] = [
-        (f.file, f.line, f.column, f.code, f.message, f.hint, f.severity.value) for f in findings
-    ]
+    rows = [f.as_row() for f in findings]
     try:
         folder = folder_for_writing(root)
         temporary = os.path.join(folder, f"{VERDICT_FILE}.{os.getpid()}.tmp")

@@ -16,18 +16,19 @@ from functools import cache
 from .. import scoring
 from ..findings import Finding, Severity, at
 from ..index import Folder, Index, Record
-from ..rubrics import CHECKOUT, Item, Rubric, Setting, load_setting
+from ..rubrics import CHECKOUT, Item, Rubric, Setting, builtin, load_setting
 from ..scoring import ZERO, Assessment
 
 
 @cache
 def setting() -> Setting:
+    """Rubrics and deadline rules, for recomputing a stated total (the other checks need the rubrics only)."""
     return load_setting(CHECKOUT)
 
 
 def rubric_files(index: Index) -> Iterator[Finding]:
     """XC42x: the rubric files' own findings (header/item sums, verbatim text, known metrics)."""
-    yield from setting().rubrics.findings
+    yield from builtin().findings
 
 
 def assessments_fit_rubric(index: Index) -> Iterator[Finding]:
@@ -36,7 +37,7 @@ def assessments_fit_rubric(index: Index) -> Iterator[Finding]:
         record = folder.records.get("assessment")
         if record is None:
             continue
-        rubric = setting().rubrics.rubrics.get(str(record.data["rubric"]))
+        rubric = builtin().rubrics.get(str(record.data["rubric"]))
         if rubric is None:
             yield _unknown_rubric(record)
             continue
@@ -46,7 +47,7 @@ def assessments_fit_rubric(index: Index) -> Iterator[Finding]:
 
 
 def _unknown_rubric(record: Record) -> Finding:
-    known = "、".join(sorted(setting().rubrics.rubrics))
+    known = "、".join(sorted(builtin().rubrics))
     return at(
         record.file,
         "XC401",
