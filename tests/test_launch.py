@@ -1,15 +1,18 @@
-"""The entry point answers a repeated plain `xuncha validate` itself, exactly as the click command would."""
+"""The entry point answers a plain `xuncha validate` itself, exactly as the click command would."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from xuncha.launch import plain_validate
+from xuncha import validate as pipeline
+from xuncha.cachefolder import CACHE_DIR
+from xuncha.launch import answer, plain_validate
 
 STATUS = "rounds/2025-t-r1/t-unit/status/P02.yaml"
 TOWN = "units/t-town.yaml"
@@ -46,9 +49,9 @@ def test_anything_else_goes_to_click(args: list[str]) -> None:
     assert plain_validate(args) is None
 
 
-def xuncha(root: Path, *args: str) -> tuple[int, str, str]:
-    """The installed entry point, run as a user runs it."""
-    command = [sys.executable, "-c", "from xuncha.launch import main; main()", "--root", str(root), *args]
+def xuncha(root: Path, *args: str, entry: str = "xuncha.launch") -> tuple[int, str, str]:
+    """The installed entry point (or the click command behind it), run as a user runs it."""
+    command = [sys.executable, "-c", f"from {entry} import main; main()", "--root", str(root), *args]
     done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     return done.returncode, done.stdout, done.stderr
 
@@ -80,3 +83,29 @@ def test_outside_a_repository_click_reports_the_usage_error(tmp_path: Path) -> N
     code, _, err = xuncha(tmp_path, "validate")
     assert code == 2
     assert "不在 xuncha 仓库中" in err
+
+
+@pytest.mark.parametrize("args", [(), ("--format", "json"), ("--strict",)])
+def test_a_fresh_run_prints_what_the_click_command_prints(minimal_repo: Path, args: tuple[str, ...]) -> None:
+    break_two(minimal_repo)
+    by_click = xuncha(minimal_repo, "validate", *args, entry="xuncha.cli")
+    shutil.rmtree(minimal_repo / CACHE_DIR)
+    fresh = xuncha(minimal_repo, "validate", *args)
+    assert fresh == by_click
+    assert fresh[0] == 1 and "XC303" in fresh[1]
+
+
+def test_an_internal_error_is_one_chinese_line_not_a_traceback(
+    minimal_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("索引损坏")
+
+    monkeypatch.delenv("XUNCHA_DEBUG", raising=False)
+    monkeypatch.setattr(pipeline, "validate", broken)
+    assert answer(str(minimal_repo), "text", False) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        captured.err == "内部错误：RuntimeError: 索引损坏（设置 XUNCHA_DEBUG=1 可查看详情，请报告此问题）\n"
+    )

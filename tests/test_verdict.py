@@ -118,7 +118,7 @@ def test_replaying_skips_the_pipeline_imports(minimal_repo: Path) -> None:
     validate(minimal_repo)
     probe = (
         "import sys\nfrom xuncha import launch\n"
-        "code = launch.replay(*launch.plain_validate(sys.argv[1:]))\n"
+        "code = launch.answer(*launch.plain_validate(sys.argv[1:]))\n"
         "heavy = ('click', 'yaml', 'xuncha.validate', 'xuncha.checks')\n"
         "print(code, sorted(m for m in heavy if m in sys.modules))"
     )

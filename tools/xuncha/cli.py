@@ -6,7 +6,6 @@ Exit codes: 0 clean, 1 findings, 2 usage errors (and internal errors).
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -14,9 +13,10 @@ from pathlib import Path
 import click
 
 from . import validate_text
+from .launch import EXIT_USAGE, internal_error
 from .repo import NotARepository, find_root
 
-EXIT_FINDINGS, EXIT_USAGE = 1, 2
+EXIT_FINDINGS = 1
 
 # command → the module defining it. Modules are imported only when their command
 # runs, so `xuncha validate` (pre-commit, every save) does not pay for site,
@@ -123,14 +123,7 @@ def main() -> None:
         click.echo("已中止。", err=True)
         sys.exit(EXIT_USAGE)
     except Exception as error:  # a bug must still not dump a traceback on a clerk
-        if os.environ.get("XUNCHA_DEBUG"):
-            import traceback  # only on an internal error: keeps start-up lean
-
-            traceback.print_exc()
-        click.echo(
-            f"内部错误：{type(error).__name__}: {error}（设置 XUNCHA_DEBUG=1 可查看详情，请报告此问题）",
-            err=True,
-        )
+        click.echo(internal_error(error), err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(code if isinstance(code, int) else 0)
 
