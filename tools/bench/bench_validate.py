@@ -11,10 +11,11 @@ The baseline is ``yaml.load(f.read(), Loader=yaml.CSafeLoader)`` over every ``*.
 rounds/ and units/, in one process. ``validate`` runs as a subprocess of the installed command,
 so interpreter and import start-up count. Every figure is the best of ``--runs`` (default 3).
 
-Goals are judged on wall-clock time. CPU time (user + system, of the process and of its
-workers) is shown beside it: on a shared machine the wall clock includes waiting for a core,
-while CPU time does not, so it tells whether a miss is ours or the machine's. Note that a cold
-run's CPU time adds up all its worker processes.
+The baseline and the cold run take turns, run by run, so that both meet the same spells of a
+shared machine's slowness. Goals are judged on wall-clock time. CPU time (user + system, of
+the process and of its workers) is shown beside it: on a shared machine the wall clock
+includes waiting for a core, while CPU time does not, so it tells whether a miss is ours or
+the machine's. Note that a cold run's CPU time adds up all its worker processes.
 
 ``validate`` runs with Python's bytecode cache on (in a folder under the temporary directory,
 so the repository stays clean), as installed software has it, even where the environment sets
@@ -93,16 +94,27 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+Step = tuple[Callable[[], object], Callable[[], object]]  # (timed action, untimed setup before it)
+
+
 def best_of(runs: int, action: Callable[[], object], setup: Callable[[], object] = lambda: None) -> Timing:
     """The fastest of ``runs`` (``setup`` untimed before each): the run least disturbed by other work."""
-    walls, cpus = [], []
+    return alternately(runs, (action, setup))[0]
+
+
+def alternately(runs: int, *steps: Step) -> list[Timing]:
+    """The fastest of ``runs`` of each step, the steps taking turns: figures compared as a ratio
+    then meet the same spells of a shared machine's slowness, not one of them each."""
+    walls: list[list[float]] = [[] for _ in steps]
+    cpus: list[list[float]] = [[] for _ in steps]
     for _ in range(runs):
-        setup()
-        wall, cpu = time.perf_counter(), _cpu()
-        action()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(_cpu() - cpu)
-    return Timing(min(walls), min(cpus))
+        for (action, setup), wall_times, cpu_times in zip(steps, walls, cpus, strict=True):
+            setup()
+            wall, cpu = time.perf_counter(), _cpu()
+            action()
+            wall_times.append(time.perf_counter() - wall)
+            cpu_times.append(_cpu() - cpu)
+    return [Timing(min(w), min(c)) for w, c in zip(walls, cpus, strict=True)]
 
 
 def yaml_files(root: Path) -> list[Path]:
@@ -156,10 +168,11 @@ def measure(problems: int, seed: int, xuncha: Path, workdir: Path, runs: int) ->
     generate_s = time.perf_counter() - start
     files = yaml_files(root)
     size = sum(p.stat().st_size for p in files)
-    baseline = best_of(runs, lambda: bare_parse(files))
     run_validate(xuncha, root, files[0])  # warm the bytecode cache (a one-file run: quick)
-    cold = best_of(
-        runs, lambda: run_validate(xuncha, root), lambda: shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    baseline, cold = alternately(
+        runs,
+        (lambda: bare_parse(files), lambda: None),
+        (lambda: run_validate(xuncha, root), lambda: shutil.rmtree(root / CACHE_DIR, ignore_errors=True)),
     )
     warm = best_of(runs, lambda: run_validate(xuncha, root))
     full = best_of(runs, lambda: run_validate(xuncha, root), lambda: touch_one(root, 0))
