@@ -109,3 +109,17 @@ def test_an_internal_error_is_one_chinese_line_not_a_traceback(
     assert (
         captured.err == "内部错误：RuntimeError: 索引损坏（设置 XUNCHA_DEBUG=1 可查看详情，请报告此问题）\n"
     )
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(minimal_repo: Path) -> None:
+    break_two(minimal_repo)
+    command = [sys.executable, "-c", "from xuncha.launch import main; main()", "--root", str(minimal_repo)]
+    for _ in range(2):  # a fresh run, then a replayed one
+        process = subprocess.Popen(
+            [*command, "validate"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # long before the interpreter has started: the output meets a closed pipe
+        err = process.stderr.read()
+        assert process.wait() == 1
+        assert "Traceback" not in err and "内部错误" not in err

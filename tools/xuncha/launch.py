@@ -15,6 +15,10 @@ from __future__ import annotations
 import os
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is a tenth of a replayed run's start-up
+    from typing import NoReturn
+
 EXIT_USAGE = 2  # usage and internal errors (the click command uses this one too)
 
 
@@ -22,10 +26,22 @@ def main() -> None:
     request = plain_validate(sys.argv[1:])
     code = answer(*request) if request is not None else None
     if code is not None:
-        sys.exit(code)
+        finish(code)
     from .cli import main as full
 
     full()
+
+
+def finish(code: int) -> NoReturn:
+    """Exit without the interpreter's teardown, which after a cold run frees the parsed data
+    object by object (~40 ms of 1,000 problems). Every file written is closed by now: only
+    the standard streams are left to flush."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`xuncha validate | head`): nothing more can be said
+        pass
+    os._exit(code)
 
 
 def internal_error(error: BaseException) -> str:
@@ -79,8 +95,11 @@ def answer(root: str | None, output: str, strict: bool) -> int | None:
     except Exception as error:  # a bug must still not dump a traceback on a clerk
         sys.stderr.write(internal_error(error) + "\n")
         return EXIT_USAGE
-    sys.stdout.write(out)
-    sys.stderr.write(err)
+    try:
+        sys.stdout.write(out)
+        sys.stderr.write(err)
+    except BrokenPipeError:  # the reader stopped reading (`xuncha validate | head`): not our error
+        pass
     return code
 
 
