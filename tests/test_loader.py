@@ -14,10 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import Result
+from yaml.resolver import BaseResolver
 
 from xuncha.findings import Finding
 from xuncha.loader import BOM, load_bytes
+from xuncha.yamlsafe import Loader
 
 TOWN = "units/t-town.yaml"
 VALID_TOWN = "id: t-town\nname: 测试镇\ntype: 区镇\njurisdiction: 测试区\n"
@@ -283,3 +286,34 @@ def test_xc012_yml_extension(minimal_repo: Path, run_cli: Callable[..., Result])
     assert [(f["file"], f["code"], f["line"]) for f in findings] == [("units/t-town.yml", "XC012", 1)]
     assert ".yaml" in str(findings[0]["message"])
     assert result.exit_code == 1
+
+
+RESOLVED = (
+    "", "~", "null", "Null", "NULL", "nULL", "nul", "nothing", "note", "yes", "Yes", "YES", "yEs", "y", "n",
+    "no", "No", "NO", "on", "On", "ON", "oN", "off", "Off", "OFF", "true", "True", "TRUE", "tRUE", "false",
+    "False", "FALSE", "t", "f", "o", "title", "type", "状态", "0", "0512", "1_000", "-1", "+1", ".5", ".inf",
+    "-.inf", ".NaN", "1e3", "6.8523015e+5", "0x1F", "0o17", "0b101", "2025-07-01", "=", "<<", "<", "12:30:00",
+    "190:20:30",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("value", RESOLVED)
+@pytest.mark.parametrize("implicit", [(True, False), (False, True)])
+def test_scalars_resolve_as_pyyaml_resolves_them_without_timestamps(
+    value: str, implicit: tuple[bool, bool]
+) -> None:
+    loader = Loader("")
+    expected = BaseResolver.resolve(loader, yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+    assert loader.resolve(yaml.ScalarNode, value, implicit) == expected
+
+
+def test_collections_take_the_default_tags() -> None:
+    loader = Loader("")
+    for kind in (yaml.MappingNode, yaml.SequenceNode):
+        expected = BaseResolver.resolve(loader, kind, None, (True, False))  # type: ignore[no-untyped-call]
+        assert loader.resolve(kind, None, (True, False)) == expected  # type: ignore[arg-type]
+
+
+def test_a_collection_tagged_as_a_string_is_refused_as_before() -> None:
+    loaded = load_bytes("x.yaml", b"a: !!str {b: 1}\nc: !!str [1]\n")
+    assert [f.code for f in loaded.findings] == ["XC008", "XC008"]

@@ -24,13 +24,23 @@ class Loader(yaml.CSafeLoader):
     """libyaml's composer with the timestamp resolver removed: dates stay text."""
 
     def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
-        """A scalar no implicit resolver can claim is a string: say so at once.
+        """PyYAML's resolution (:class:`yaml.resolver.BaseResolver`), without its Python work
+        where the answer is known: libyaml asks for every node of every file.
 
-        PyYAML's resolver runs in Python for every node; most of ours are Chinese text
-        or keys whose first character starts no implicit type, so this skips it.
+        A scalar no implicit resolver can claim is a string (most of ours are Chinese text);
+        a scalar starting like a YAML 1.1 boolean or null is one exactly when it is one of
+        their few words; collections take the default tags (we have no path resolvers).
+        Numbers and the rest still go through PyYAML's regular expressions.
         """
-        if kind is yaml.ScalarNode and (not implicit[0] or value[:1] not in self.yaml_implicit_resolvers):
-            return STR
+        if kind is yaml.ScalarNode:
+            if not implicit[0] or value[:1] not in self.yaml_implicit_resolvers:
+                return STR
+            if value[:1] in WORD_INITIALS:
+                return WORDS.get(value, STR)
+        elif kind is yaml.MappingNode:
+            return MAP
+        elif kind is yaml.SequenceNode:
+            return SEQ
         tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
         return tag
 
@@ -39,6 +49,15 @@ Loader.yaml_implicit_resolvers = {
     first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
 }
+# YAML 1.1's booleans and nulls: the only words its resolvers claim (yaml/resolver.py)
+WORDS = {
+    **dict.fromkeys(
+        ["yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE"], BOOL
+    ),
+    **dict.fromkeys(["on", "On", "ON", "off", "Off", "OFF"], BOOL),
+    **dict.fromkeys(("~", "null", "Null", "NULL", ""), NULL),
+}
+WORD_INITIALS = frozenset(word[:1] for word in WORDS)  # "" included: an empty plain scalar
 
 
 @dataclass(frozen=True)
@@ -52,41 +71,58 @@ class NodeProblem:
 
 
 class _Builder:
-    """Turns a node graph into dicts/lists/scalars, collecting problems as it goes."""
+    """Turns a node graph into dicts/lists/scalars, collecting problems as it goes.
 
-    def __init__(self) -> None:
+    ``aliases``: whether the text can hold an alias (``*name``); only then can a node be met
+    twice, so only then are visits counted against :data:`MAX_ALIAS_EXPANSION`. Without
+    them, string keys and values (most nodes) are taken without a call per node.
+    """
+
+    def __init__(self, aliases: bool) -> None:
         self.problems: list[NodeProblem] = []
+        self.aliases = aliases
         self.visits = 0
         self.seen: set[int] = set()
 
     def build(self, node: yaml.Node) -> Data:
-        self.visits += 1  # counting inline, as this runs for every node of every file
-        if id(node) not in self.seen:
-            self.seen.add(id(node))
-        elif self.visits - len(self.seen) > MAX_ALIAS_EXPANSION:
-            raise _AliasBomb(node)
-        if isinstance(node, yaml.ScalarNode):
+        if self.aliases:
+            self._visit(node)
+        if type(node) is yaml.ScalarNode:
             return node.value if node.tag == STR else self._scalar(node)
-        if isinstance(node, yaml.SequenceNode):
+        if type(node) is yaml.SequenceNode:
             self._check_tag(node, SEQ)
             return [self.build(child) for child in node.value]
         assert isinstance(node, yaml.MappingNode)
         self._check_tag(node, MAP)
         return self._mapping(node)
 
+    def _visit(self, node: yaml.Node) -> None:
+        self.visits += 1
+        if id(node) not in self.seen:
+            self.seen.add(id(node))
+        elif self.visits - len(self.seen) > MAX_ALIAS_EXPANSION:
+            raise _AliasBomb(node)
+
     def _mapping(self, node: yaml.MappingNode) -> dict[object, Data]:
         result: dict[object, Data] = {}
+        plain = not self.aliases
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if plain and type(key_node) is yaml.ScalarNode and key_node.tag == STR:
+                key = key_node.value
+            elif key_node.tag == "tag:yaml.org,2002:merge":
                 self._problem("tag", key_node, "<<（合并键）")
                 continue
-            key = self.build(key_node)
-            if isinstance(key, list | dict):
-                self._problem("tag", key_node, "复杂键")
-                continue
+            else:
+                key = self.build(key_node)
+                if isinstance(key, list | dict):
+                    self._problem("tag", key_node, "复杂键")
+                    continue
             if key in result:
                 self._problem("duplicate-key", key_node, str(key))
-            result[key] = self.build(value_node)
+            if plain and type(value_node) is yaml.ScalarNode and value_node.tag == STR:
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node)
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Data:
@@ -156,7 +192,7 @@ def build(text: str) -> tuple[Data, list[NodeProblem]]:
     node = yaml.compose(text, Loader=Loader)
     if node is None:
         return None, []
-    builder = _Builder()
+    builder = _Builder(aliases="*" in text)
     try:
         data = builder.build(node)
     except _AliasBomb as bomb:
