@@ -20,9 +20,9 @@ import pytest
 
 from xuncha import site_data
 from xuncha.mkdocs_hook import generate
-from xuncha.render import Heading, Headings
+from xuncha.render import UNINDEXED, Heading, Headings, splice
 from xuncha.render.md import esc, html_page, table
-from xuncha.render.notice import render_notice, render_round_summary
+from xuncha.render.notice import render_notice, render_round_summary, searched
 from xuncha.render.public import public_notices
 from xuncha.schemas import public_fields, schema_dir
 from xuncha.validate import validate
@@ -112,6 +112,19 @@ def demo_notices() -> list[str]:
 def test_demo_notices_render_as_python_markdown_renders_them(demo_notices: list[str]) -> None:
     for text in demo_notices:
         assert_same_as_python_markdown(text)
+
+
+def test_a_notice_page_shows_everything_and_search_reads_what_it_is_about(demo_notices: list[str]) -> None:
+    for text in demo_notices[:-1]:  # the unit notices (the last one is a round summary)
+        whole = html_page("x.md", text, search=True)
+        page = html_page("x.md", text, search=True, searched=searched)
+        assert splice(page.html[0], page.unindexed, UNINDEXED) == whole.html[0]
+        assert page.toc == whole.toc
+        indexed = page.html[0]
+        assert "问题一：" in indexed and "现将巡察整改进展情况报告如下。" in indexed
+        assert "<h2" in indexed and "<h3" in indexed
+        assert "<p>整改情况" not in indexed and "<p>整改时限：" not in indexed
+        assert any("整改情况：" in part for part in page.unindexed)
 
 
 def test_data_full_of_markup_stays_text() -> None:

@@ -109,3 +109,16 @@ def test_search_reads_problems_not_a_units_tables(built: tuple[Path, Result]) ->
     assert any(d["location"].endswith("#p01-1") for d in unit)
     assert not any("评分项" in d["text"] or "应完成日期" in d["text"] for d in docs)
     assert gc.get_freeze_count() == 0  # the build gave what it froze back to the collector
+
+
+def test_public_search_finds_a_notice_by_its_problems_not_by_its_measures(built: tuple[Path, Result]) -> None:
+    out, _ = built
+    docs = json.loads(_html(out / "public" / "search" / "search_index.json"))["docs"]
+    notice = "notices/2023-yy-tiji/miluo-xcjg/2024-06-11.html"
+    texts = "".join(d["title"] + d["text"] for d in docs if d["location"].startswith(notice)).replace(
+        "\u200b", ""
+    )
+    assert "问题二十三：" in texts and "汨罗市" in texts
+    assert "整改情况：" not in texts and "截至6月7日" not in texts
+    page = _html(out / "public" / notice)
+    assert "整改情况：" in page and "截至6月7日" in page and "xuncha:unindexed" not in page

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from . import Headings, Page, slot
+from . import Headings, Page, slot, unindexed_slot
 
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _MARKUP = re.compile(r"([\\`*_\[\]{}#+!])")
@@ -101,7 +101,9 @@ def _yaml_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def html_page(path: str, markdown: str, *, search: bool) -> Page:
+def html_page(
+    path: str, markdown: str, *, search: bool, searched: Callable[[str], bool] = lambda block: True
+) -> Page:
     """A page of our regular Markdown (below), rendered here to HTML and titled by its ``#`` heading.
 
     "Regular" is what the notice renderers write: blocks between blank lines,
@@ -110,17 +112,24 @@ def html_page(path: str, markdown: str, *, search: bool) -> Page:
     back exactly (as :mod:`xuncha.notice_doc` reads it for the .docx), giving
     the HTML and table of contents Python-Markdown would give (its ids too, for
     headings without Latin letters or digits) at a fraction of the cost.
+    Blocks ``searched`` turns down (never a heading) go to the page's
+    unindexed parts: on the page, in place, but not in the search index.
     """
     headings = Headings()
-    blocks = []
+    blocks: list[str] = []
+    unindexed: list[str] = []
     for block in (b for b in markdown.split("\n\n") if b.strip()):
         marks, _, title = block.partition(" ")
         if marks.strip("#") == "" and title:  # esc escapes a data "#": only our headings start with one
             blocks.append(headings.add(len(marks), h(unesc(title))))
-        else:
+        elif searched(block):
             blocks.append(_html_block(block))
+        else:
+            blocks.append(unindexed_slot(len(unindexed)))
+            unindexed.append(_html_block(block))
     head = front_matter(unesc(markdown.split("\n", 1)[0].removeprefix("# ")), search=search)
-    return Page(path, f"{head}{slot(0)}\n", ("\n".join(blocks),), toc=headings.toc())
+    body = "\n".join(blocks)
+    return Page(path, f"{head}{slot(0)}\n", (body,), unindexed=tuple(unindexed), toc=headings.toc())
 
 
 def _html_block(block: str) -> str:

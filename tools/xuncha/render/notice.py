@@ -9,12 +9,13 @@ summary notice adds up the published unit notices of one round.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .md import a, esc, h, table
-from .numerals import cn_date, cn_number, cn_paren, cn_section, cn_span, percent
+from .numerals import NUMERAL_CHARACTERS, cn_date, cn_number, cn_paren, cn_section, cn_span, percent
 from .progress import Tally
 from .public import BASIC, DONE, PublicLeaf, PublicNotice
 
@@ -26,6 +27,24 @@ CONTACT_LABELS = (
     ("email", "电子邮箱"),
     ("address", "来信地址"),
 )
+INTRO_END = "现将巡察整改进展情况报告如下。"
+# a heading, 问题N：, a numbered part (1\. …)
+_SEARCHED = re.compile(rf"#|问题[{NUMERAL_CHARACTERS}]+：|\d+\\\. ")
+
+
+def searched(block: str) -> bool:
+    """Whether search indexes this block of a notice's Markdown.
+
+    Search finds a notice by what it is about: its headings, the opening paragraph that
+    names the unit, and each problem with its numbered parts. How a problem was dealt with
+    (整改情况, measures, deadlines), the organisation and next-steps paragraphs and the
+    closing are read on the page: they are most of a notice's words, and much alike from
+    one notice to the next, so indexing them would make every search return every notice,
+    double the index each visitor's browser downloads and the site's build time.
+    """
+    return _SEARCHED.match(block) is not None or block.endswith(INTRO_END)
+
+
 OUTCOME_WORDS = (
     ("rules_made", "建立制度{}项"),
     ("rules_revised", "修订完善制度{}项"),
@@ -118,7 +137,7 @@ def _intro(notice: PublicNotice) -> str:
         clauses.append(f"{cn_date(e['feedback_date'])}，{by}向{name}反馈了巡察意见")
     aspects, problems = _announced(notice)
     text = "，".join(clauses) + f"，共指出{name}存在{aspects}个方面{problems}个问题。"
-    return esc(text + f"按照{_kind_word(notice)}工作有关要求，现将巡察整改进展情况报告如下。")
+    return esc(text + f"按照{_kind_word(notice)}工作有关要求，{INTRO_END}")
 
 
 def _announced(notice: PublicNotice) -> tuple[int, int]:

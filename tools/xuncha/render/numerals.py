@@ -6,6 +6,7 @@ from datetime import date
 
 _DIGITS = "零一二三四五六七八九"
 _UNITS = ((10000, "万"), (1000, "千"), (100, "百"), (10, "十"))
+NUMERAL_CHARACTERS = _DIGITS + "".join(name for _, name in _UNITS)  # every character cn_number writes
 
 
 def cn_number(n: int) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import Page
 from .md import esc, front_matter, html_page, link
-from .notice import render_notice, render_round_summary
+from .notice import render_notice, render_round_summary, searched
 from .numerals import cn_date
 from .public import PublicNotice
 
@@ -54,7 +54,7 @@ def public_pages(notices: Sequence[PublicNotice], as_of: str) -> tuple[list[Page
             withheld.append(
                 Withheld(notice.round_id, notice.unit_id, str(notice.notice.get("title", "")), reason)
             )
-    pages = [html_page(notice_path(n), render_notice(n), search=True) for n in published]
+    pages = [html_page(notice_path(n), render_notice(n), search=True, searched=searched) for n in published]
     summaries = _summaries(published)
     pages.append(Page("index.md", _index(published, summaries)))
     return pages + [page for _, page in summaries], withheld
