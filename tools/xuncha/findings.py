@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -83,3 +84,8 @@ def at(
 ) -> Finding:
     """Build a finding; line 0 means 'locate from ``path`` later'."""
     return Finding(file, line, column, code, message, hint, severity, path)
+
+
+def by_place(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings in reading order: file, line, column, then code."""
+    return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code))

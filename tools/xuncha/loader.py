@@ -7,12 +7,13 @@ and the findings. Never raises on bad input.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import yaml
 
 from .findings import Finding, at
-from .yamlsafe import Data, NodeProblem, build
+from .yamlsafe import Data, Locator, NodeProblem, build
 
 BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -213,3 +214,22 @@ def _syntax_finding(file: str, error: yaml.YAMLError) -> Finding:
         line=line,
         column=column,
     )
+
+
+def located(findings: Iterable[Finding], raw_of: Callable[[str], bytes | None]) -> list[Finding]:
+    """The findings in their order, each one that carries only a data path (line 0) given its
+    line and column. A file's bytes (``raw_of(file)``; None: not at hand, 1:1) are read and
+    composed once, and only for a file with such a finding."""
+    locators: dict[str, Locator | None] = {}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.line == 0:
+            if finding.file not in locators:
+                raw = raw_of(finding.file)
+                text = None if raw is None else raw.removeprefix(BOM).decode("utf-8", "replace")
+                locators[finding.file] = None if text is None else Locator(text)
+            locator = locators[finding.file]
+            line, column = locator.locate(finding.path) if locator else (1, 1)
+            finding = replace(finding, line=line, column=column)
+        out.append(finding)
+    return out

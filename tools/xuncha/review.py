@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from .changes import NONE, SECTIONS, Change, all_records, compare
-from .findings import Finding, Severity, at
+from .findings import Finding, Severity, at, by_place
 from .index import Index, Record, build_index
 from .layout import place_of
-from .loader import BOM, load_bytes
-from .yamlsafe import Locator
+from .loader import load_bytes
+from .loader import located as locate
 
 SchemaCheck = Callable[[str, str, object], list[Finding]]  # (kind, file, data) → findings
 Scorer = Callable[[Index, str, str], str | None]  # (index, round, unit) → the computed total, as text
@@ -169,20 +169,8 @@ def removed_files(base: Mapping[str, str], head: Mapping[str, str]) -> list[Find
 
 
 def located(findings: list[Finding], files: Mapping[str, bytes]) -> list[Finding]:
-    """Fill in line/column from each finding's path, composing each head file once."""
-    by_file: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_file[finding.file].append(finding)
-    out: list[Finding] = []
-    for file, group in by_file.items():
-        raw = files.get(file)
-        locator = Locator(raw.removeprefix(BOM).decode("utf-8", "replace")) if raw is not None else None
-        for finding in group:
-            if finding.line == 0:
-                line, column = locator.locate(finding.path) if locator else (1, 1)
-                finding = replace(finding, line=line, column=column)
-            out.append(finding)
-    return sorted(out, key=lambda f: (f.file, f.line, f.column, f.code))
+    """Fill in line/column from each finding's path in the head files; in reading order."""
+    return by_place(locate(findings, files.get))
 
 
 # --- rendering ---------------------------------------------------------------------------------

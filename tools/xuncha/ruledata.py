@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,11 @@ from typing import Any
 from . import schemas
 from .findings import Finding, at
 from .index import Index
-from .loader import BOM, load_bytes
+from .loader import load_bytes
+from .loader import located as locate
 from .profiles import Profile, parse_profile
 from .repo import config
 from .workdays import WorkCalendar, YearData, library_years, merge
-from .yamlsafe import Locator
 
 RULES_DIR = Path(__file__).parent / "rules"
 YEAR_FILE = re.compile(r"^[0-9]{4}\.yaml$")
@@ -99,16 +99,7 @@ def _named_like_file(name: str, path: Path, value: str, where: tuple[str | int, 
 def located(path: Path, findings: list[Finding]) -> list[Finding]:
     """Fill in line/column of findings that carry only a path (rule files live outside rounds/
     and units/, so do it here); the file is read and composed again only for those."""
-    if not any(f.line == 0 for f in findings):
-        return findings
-    locator = Locator(path.read_bytes().removeprefix(BOM).decode("utf-8", errors="replace"))
-    out = []
-    for finding in findings:
-        if finding.line == 0:
-            line, column = locator.locate(finding.path)
-            finding = replace(finding, line=line, column=column)
-        out.append(finding)
-    return out
+    return locate(findings, lambda _: path.read_bytes())
 
 
 def calendar_problems(name: str, data: dict[str, Any]) -> Iterator[Finding]:

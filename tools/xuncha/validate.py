@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -18,12 +17,12 @@ from typing import TYPE_CHECKING, TypeVar
 from . import cache, forked, schemas, verdict
 from .collector import without_collector
 from .fields import PLACEHOLDER
-from .findings import Finding, Row, Severity, at
+from .findings import Finding, Row, Severity, at, by_place
 from .index import Index, Record, build_index
 from .layout import Place, place_of
-from .loader import BOM, load_bytes
+from .loader import load_bytes, located
 from .repo import data_files
-from .yamlsafe import Data, Locator
+from .yamlsafe import Data
 
 if TYPE_CHECKING:  # the rules are imported while the files are parsed (see _ready_rules)
     from .ruledata import RuleSet
@@ -308,20 +307,4 @@ def _save_cache(
 
 def _located(root: Path, findings: list[Finding]) -> list[Finding]:
     """Fill in line/column for findings that carry only a path, composing each file once."""
-    by_file: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_file[finding.file].append(finding)
-    out: list[Finding] = []
-    for file, group in by_file.items():
-        locator = _locator(root, file) if any(f.line == 0 for f in group) else None
-        for finding in group:
-            if finding.line == 0 and locator is not None:
-                line, column = locator.locate(finding.path)
-                finding = replace(finding, line=line, column=column)
-            out.append(finding)
-    return sorted(out, key=lambda f: (f.file, f.line, f.column, f.code))
-
-
-def _locator(root: Path, file: str) -> Locator:
-    raw = (root / file).read_bytes().removeprefix(BOM)
-    return Locator(raw.decode("utf-8", errors="replace"))
+    return by_place(located(findings, lambda file: (root / file).read_bytes()))
