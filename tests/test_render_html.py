@@ -17,10 +17,13 @@ from typing import Any
 import jinja2
 import markdown
 import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkDocsPage
 
 from xuncha import site_data
-from xuncha.mkdocs_hook import generate
-from xuncha.render import UNINDEXED, Heading, Headings, splice
+from xuncha.mkdocs_hook import HtmlPage, generate
+from xuncha.render import UNINDEXED, Heading, Headings, Page, slot, splice, unindexed_slot
 from xuncha.render.md import esc, html_page, table
 from xuncha.render.notice import render_notice, render_round_summary, searched
 from xuncha.render.public import public_notices
@@ -187,3 +190,35 @@ def test_the_build_says_how_many_files_it_left_out(
     with caplog.at_level(logging.WARNING):
         generate(minimal_repo, "public", AS_OF)
     assert "1 个记录文件有错误，不会出现在网站上（运行 xuncha validate 查看）。" in caplog.text
+
+
+@pytest.mark.parametrize("kind", ["internal", "public"])
+def test_pages_of_placeholders_skip_markdown_and_come_out_as_mkdocs_makes_them(kind: str) -> None:
+    """Every generated page with nothing but placeholders past its front matter (problem, unit and
+    notice pages) is taken as it is; MkDocs' own conversion gives the same content and title."""
+    config = load_config(str(REPO / "mkdocs.yml"))
+    site = generate(REPO, kind, AS_OF)
+    files = Files([])
+    for page in site.pages:
+        file = File(page.path, src_dir=None, dest_dir=config.site_dir, use_directory_urls=False)
+        file.content_string = page.text
+        files.append(file)
+    ready = [(page, file) for page, file in zip(site.pages, files, strict=True) if page.html_only]
+    assert ready and len(ready) < len(site.pages)  # the dashboard and index pages are Markdown
+    for page, file in ready:
+        ours, theirs = HtmlPage(None, file, config), MkDocsPage(None, file, config)
+        for built in (ours, theirs):
+            built.read_source(config)
+            built.render(config, files)
+        assert (ours.content, ours.title) == (theirs.content, theirs.title), page.path
+        assert (
+            list(ours.toc) == list(theirs.toc) == [] and ours.present_anchor_ids == theirs.present_anchor_ids
+        )
+        assert page.text.startswith("---\n") and "xuncha:" in ours.content
+
+
+def test_only_placeholders_make_a_page_html_only() -> None:
+    head = '---\ntitle: "甲"\n---\n'
+    assert Page("a.md", f"{head}{slot(1)}\n\n{slot(0)}\n\n{unindexed_slot(0)}\n").html_only
+    assert not Page("a.md", f"{head}# 甲\n\n{slot(0)}\n").html_only
+    assert not Page("a.md", f"{head}{slot(0)}\n乙\n").html_only

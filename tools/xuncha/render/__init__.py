@@ -5,11 +5,14 @@ Nothing here reads files or the clock; the MkDocs hook and the CLI feed them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 SLOT = "<!-- xuncha:slot:{} -->"
 UNINDEXED = "<!-- xuncha:unindexed:{} -->"
+_PLACEHOLDER = "|".join(re.escape(p).replace(re.escape("{}"), r"\d+") for p in (SLOT, UNINDEXED))
+_PLACEHOLDERS_ONLY = re.compile(rf"(?:\s*(?:{_PLACEHOLDER}))*\s*")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,13 @@ class Page:
     html: tuple[str, ...] = ()
     unindexed: tuple[str, ...] = ()
     toc: tuple[Heading, ...] = ()
+
+    @property
+    def html_only(self) -> bool:
+        """Nothing past the front matter but placeholders: the page needs no Markdown conversion
+        (Python-Markdown would hand the placeholders back as they are)."""
+        body = self.text.split("\n---\n", 1)[1] if self.text.startswith("---\n") else self.text
+        return _PLACEHOLDERS_ONLY.fullmatch(body) is not None
 
 
 def slot(number: int) -> str:
