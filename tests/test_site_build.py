@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from xuncha.cli import cli
+from xuncha.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-23"
@@ -102,12 +103,14 @@ def test_html_parts_are_in_place_with_their_table_of_contents(built: tuple[Path,
 
 
 def test_search_reads_problems_not_a_units_tables(built: tuple[Path, Result]) -> None:
-    """A unit's tables are spliced in after indexing: its problems are entries, its score sheet is not."""
+    """A unit's tables are spliced in after indexing: its problems are entries, its facts and
+    score sheet are not (the title is the page's entry)."""
     out, _ = built
     docs = json.loads(_html(out / "internal" / "search" / "search_index.json"))["docs"]
     unit = [d for d in docs if d["location"].startswith("rounds/2025-ch-r1/ch-ctjt/index.html")]
     assert any(d["location"].endswith("#p01-1") for d in unit)
-    assert not any("评分项" in d["text"] or "应完成日期" in d["text"] for d in docs)
+    assert not any(word in d["text"] for d in docs for word in ("评分项", "应完成日期", "单位全称"))
+    assert unit[0]["title"].replace("\u200b", "") == "区城投集团" and unit[0]["text"] == ""
     assert gc.get_freeze_count() == 0  # the build gave what it froze back to the collector
 
 
@@ -122,3 +125,26 @@ def test_public_search_finds_a_notice_by_its_problems_not_by_its_measures(built:
     assert "整改情况：" not in texts and "截至6月7日" not in texts
     page = _html(out / "public" / notice)
     assert "整改情况：" in page and "截至6月7日" in page and "xuncha:unindexed" not in page
+
+
+def test_search_reads_a_problems_text_once(built: tuple[Path, Result]) -> None:
+    """A leaf whose short title is the start of its text is found under its id, the text read once;
+    a leaf whose whole text is its title keeps it in the result's title."""
+    out, _ = built
+    docs = json.loads(_html(out / "internal" / "search" / "search_index.json"))["docs"]
+    unit = "rounds/2023-yy-tiji/miluo-xcjg/index.html#"
+    entries = {
+        d["location"].removeprefix(unit): (d["title"].replace("\u200b", ""), d["text"].replace("\u200b", ""))
+        for d in docs
+        if d["location"].startswith(unit)
+    }
+    folder = validate(REPO, use_cache=False).index.folders[("2023-yy-tiji", "miluo-xcjg")]
+    leaves = [node for node in folder.nodes.values() if node.is_leaf]
+    long = [n for n in leaves if len(n.wording) > 30 and not n.data.get("title")]
+    assert long and len(long) < len(leaves)
+    for node in leaves:
+        title, text = entries[node.id.lower().replace(".", "-")]
+        if node in long:
+            assert title == node.id and node.wording in text
+        else:
+            assert title == f"{node.id} {node.wording}" and node.wording not in text

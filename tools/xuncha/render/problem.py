@@ -4,9 +4,10 @@ public summary, outcomes, supervision, and its change history from git (变更�
 There is one such page per problem, so its cost is what the build time grows
 with: the page, title included, is rendered straight to HTML (a slot of the page, see
 :class:`~xuncha.render.Page`) and left out of the search index,
-which finds problems on their unit's page instead (see :mod:`.unit`), under the
-same stable title as the page's: the problem id and :func:`short_title`, never
-the state, which changes (the state is a line of its own under the title).
+which finds problems on their unit's page instead (see :mod:`.unit`), under a
+stable title: the problem id, with :func:`short_title` unless that is only the
+start of the text, never the state, which changes (the state is a line of
+its own under the title).
 
 The change history is given, not read: the site build reads git once for all
 problems (:mod:`xuncha.site_history`); this module stays pure.

@@ -1,11 +1,12 @@
 """A unit's page: the problem tree (aspect → problem → refined → task) with lights, then the
 plan, meetings and reports with their dates, deadlines, extensions, supervision, score sheet.
 
-Only the page head and the tree's problems are indexed for search (each
-problem is a search entry here, see :func:`problem_tree`). The whole page is
-HTML written here, headings included (listed in ``Page.toc``); the sections
-search skips are spliced in after indexing (``Page.unindexed``), so the search
-plugin's HTML parser never reads their tables.
+Only the page title and the tree's problems are indexed for search (each
+problem is a search entry here, its text read once: see :func:`problem_tree`
+and :func:`_leaf`). The whole page is HTML written here, headings included
+(listed in ``Page.toc``); the sections search skips are spliced in after
+indexing (``Page.unindexed``), so the search plugin's HTML parser never reads
+their tables.
 """
 
 from __future__ import annotations
@@ -25,9 +26,14 @@ NO_SEARCH = " data-search-exclude"  # a heading whose section search leaves out
 
 
 def unit_page(path: str, view: UnitView, round_view: RoundView, notices: Sequence[str]) -> Page:
-    """The page at ``path``: the tree and the head in ``html`` (in that order), the rest ``unindexed``."""
+    """The page at ``path``: the tree and the headings around it in ``html``, the tables ``unindexed``.
+
+    The facts table under the title stays out of search too: in every unit's
+    it would match the same words (整改落实率, 巡察组 …) and bury the problems.
+    """
     headings = Headings()
-    head = [headings.add(1, h(view.name)), _facts(view, round_view), headings.add(2, "问题清单", NO_SEARCH)]
+    title, facts = headings.add(1, h(view.name)), _facts(view, round_view)
+    listing = headings.add(2, "问题清单", NO_SEARCH)
     later = [
         ("时限事项", _dues(view)),
         ("整改方案", _plan(view)),
@@ -38,9 +44,9 @@ def unit_page(path: str, view: UnitView, round_view: RoundView, notices: Sequenc
         ("整改进展通报", _notices(notices)),
     ]
     rest = "\n".join(f"{headings.add(2, title, NO_SEARCH)}\n{body}" for title, body in later)
-    text = front_matter(f"{view.name}（{round_view.name}）", search=True) + f"{slot(1)}\n\n{slot(0)}\n\n"
-    html = (problem_tree(view), "\n".join(head))
-    return Page(path, text + unindexed_slot(0) + "\n", html, (rest,), headings.toc())
+    parts = (slot(1), unindexed_slot(0), slot(2), slot(0), unindexed_slot(1))
+    text = front_matter(f"{view.name}（{round_view.name}）", search=True) + "\n\n".join(parts) + "\n"
+    return Page(path, text, (problem_tree(view), title, listing), (facts, rest), headings.toc())
 
 
 def _facts(view: UnitView, round_view: RoundView) -> str:
@@ -95,14 +101,20 @@ def _branch(nodes: dict[str, Node], node: Node, leaves: dict[str, LeafView]) -> 
 
 
 def _leaf(node: Node, leaf: LeafView, tag: str, anchor: str) -> list[str]:
-    """A leaf's heading is its search result title: id and short title, as on its own page.
+    """A leaf's heading shows its id and short title, as on its own page; it is its search result title.
 
-    The state and deadline change, so they stay out of the heading, on a line
-    under it that search skips (a ``<b>``: Material's parser loses the skip
-    when an excluded element contains one of its own tag, like a ``<span>`` the lamp).
+    When the short title is only the start of the text shown under it, search
+    reads the text once: the result's title is the id, as a refined problem's
+    is, and its text the whole wording. The state and deadline change, so they
+    stay out of the heading, on a line under it that search skips (a ``<b>``:
+    Material's parser loses the skip when an excluded element contains one of
+    its own tag, like a ``<span>`` the lamp).
     """
     title = short_title(node)
-    head = f'<{tag} id="{anchor}">{a(node.id, f"{node.id}.md")} {h(title)}</{tag}>'
+    shown = h(title)
+    if title != node.wording and node.wording.startswith(title.removesuffix("…")):
+        shown = f"<span data-search-exclude>{shown}</span>"
+    head = f'<{tag} id="{anchor}">{a(node.id, f"{node.id}.md")} {shown}</{tag}>'
     due = f" · 时限{cn_date(leaf.deadline)}" if leaf.deadline else ""
     state = f'<b class="xc-state" data-search-exclude>{lamp(leaf.light, leaf.state)}{due}</b>'
     text = "" if title == node.wording else f"<br>{h(node.wording)}"
