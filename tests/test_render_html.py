@@ -32,6 +32,7 @@ from xuncha.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-23"
+EXCLUDED = " data-search-exclude"
 TRICKY = "*粗体* _斜体_ `代码` [链接](x.md) <script>alert(1)</script> & \"引号\" 'x' \\ 反斜杠"
 
 
@@ -43,7 +44,8 @@ class _Tokens(HTMLParser):
         self.out: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(f"<{tag} {sorted(attrs)}>")
+        shown = [attr for attr in attrs if attr[0] != "data-search-exclude"]  # it steers the index only
+        self.out.append(f"<{tag} {sorted(shown)}>")
 
     def handle_endtag(self, tag: str) -> None:
         self.out.append(f"</{tag}>")
@@ -121,11 +123,15 @@ def test_a_notice_page_shows_everything_and_search_reads_what_it_is_about(demo_n
     for text in demo_notices[:-1]:  # the unit notices (the last one is a round summary)
         whole = html_page("x.md", text, search=True)
         page = html_page("x.md", text, search=True, searched=searched)
-        assert splice(page.html[0], page.unindexed, UNINDEXED) == whole.html[0]
+        spliced = splice(page.html[0], page.unindexed, UNINDEXED)
+        assert spliced.replace(EXCLUDED, "") == whole.html[0].replace(EXCLUDED, "")
         assert page.toc == whole.toc
         indexed = page.html[0]
         assert "问题一：" in indexed and "现将巡察整改进展情况报告如下。" in indexed
-        assert "<h2" in indexed and "<h3" in indexed
+        assert f"<h2{EXCLUDED} " in indexed and "<h3 " in indexed and f"<h3{EXCLUDED}" not in indexed
+        for heading in re.findall(f"<h2{EXCLUDED}[^>]*>([^<]*)</h2>", indexed):  # nothing indexed under it
+            section = indexed.split(heading, 1)[1].split("</h2>", 1)[1].split("<h", 1)[0]
+            assert re.sub(r"<!-- xuncha:unindexed:\d+ -->", "", section).strip() == "", heading
         assert "<p>整改情况" not in indexed and "<p>整改时限：" not in indexed
         assert any("整改情况：" in part for part in page.unindexed)
 

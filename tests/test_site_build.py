@@ -122,6 +122,7 @@ def test_public_search_finds_a_notice_by_its_problems_not_by_its_measures(built:
         "\u200b", ""
     )
     assert "问题二十三：" in texts and "汨罗市" in texts
+    assert "一、组织整改落实情况" not in texts  # a heading with nothing indexed under it is no entry
     assert "整改情况：" not in texts and "截至6月7日" not in texts
     page = _html(out / "public" / notice)
     assert "整改情况：" in page and "截至6月7日" in page and "xuncha:unindexed" not in page

@@ -114,22 +114,48 @@ def html_page(
     headings without Latin letters or digits) at a fraction of the cost.
     Blocks ``searched`` turns down (never a heading) go to the page's
     unindexed parts: on the page, in place, but not in the search index.
+    A heading below the title with nothing indexed before the next heading
+    (一、组织整改落实情况 …) is no search entry either: in every notice alike,
+    it would only be found by the words every notice has.
     """
     headings = Headings()
-    blocks: list[str] = []
+    blocks = [b for b in markdown.split("\n\n") if b.strip()]
+    levels = [_heading_level(block) for block in blocks]
+    indexed = [not level and searched(b) for b, level in zip(blocks, levels, strict=True)]
+    out: list[str] = []
     unindexed: list[str] = []
-    for block in (b for b in markdown.split("\n\n") if b.strip()):
-        marks, _, title = block.partition(" ")
-        if marks.strip("#") == "" and title:  # esc escapes a data "#": only our headings start with one
-            blocks.append(headings.add(len(marks), h(unesc(title))))
-        elif searched(block):
-            blocks.append(_html_block(block))
+    for block, level, found, bare in zip(
+        blocks, levels, indexed, _empty_sections(levels, indexed), strict=True
+    ):
+        if level:
+            attrs = " data-search-exclude" if bare and level > 1 else ""
+            out.append(headings.add(level, h(unesc(block.partition(" ")[2])), attrs))
+        elif found:
+            out.append(_html_block(block))
         else:
-            blocks.append(unindexed_slot(len(unindexed)))
+            out.append(unindexed_slot(len(unindexed)))
             unindexed.append(_html_block(block))
     head = front_matter(unesc(markdown.split("\n", 1)[0].removeprefix("# ")), search=search)
-    body = "\n".join(blocks)
+    body = "\n".join(out)
     return Page(path, f"{head}{slot(0)}\n", (body,), unindexed=tuple(unindexed), toc=headings.toc())
+
+
+def _heading_level(block: str) -> int:
+    """The level of a ``#`` heading block, else 0 (esc escapes a data "#": only ours start with one)."""
+    marks, _, title = block.partition(" ")
+    return len(marks) if marks.strip("#") == "" and title else 0
+
+
+def _empty_sections(levels: Sequence[int], indexed: Sequence[bool]) -> list[bool]:
+    """For each heading, whether no indexed block follows it before the next heading."""
+    empty = [False] * len(levels)
+    found = False
+    for i in reversed(range(len(levels))):
+        if levels[i]:
+            empty[i], found = not found, False
+        else:
+            found = found or indexed[i]
+    return empty
 
 
 def _html_block(block: str) -> str:
