@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from xuncha import verdict
+from xuncha.repo import data_files, data_files_among
 from xuncha.validate import validate
 
 STATUS = "rounds/2025-t-r1/t-unit/status/P02.yaml"
@@ -136,3 +137,26 @@ def test_a_site_build_reloads_the_data_only_after_a_change(minimal_repo: Path) -
     assert site_data.load(minimal_repo)[0] is first
     break_status(minimal_repo)
     assert site_data.load(minimal_repo)[0] is not first
+
+
+def test_the_data_files_among_the_inputs_are_those_a_walk_finds_in_its_order(tmp_path: Path) -> None:
+    """A whole run takes its file list from the verdict's walk; it must be data_files' list."""
+    for relpath in [
+        "rounds/r1/round.yaml",
+        "rounds/r1/u-b/status/P01.yaml",
+        "rounds/r1/u-b/feedback.yaml",
+        "rounds/r1/u-a/z.yml",
+        "rounds/r1/u-a.yaml",
+        "rounds/r10/round.yaml",
+        "rounds/r1-x/round.yaml",
+        "rounds/.hidden/round.yaml",
+        "rounds/r1/notes.txt",
+        "units/b.yaml",
+        "units/a/a.yaml",
+        "schemas/unit.schema.json",
+    ]:
+        (tmp_path / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relpath).write_text("a: 1\n", encoding="utf-8")
+    expected = data_files(tmp_path)
+    assert len(expected) == 9 and expected[:2] == ["rounds/r1/round.yaml", "rounds/r1/u-a.yaml"]
+    assert data_files_among(verdict.inputs(tmp_path).stamps) == expected

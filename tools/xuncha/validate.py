@@ -21,7 +21,7 @@ from .findings import Finding, Row, Severity, at, by_place
 from .index import Index, Record, build_index
 from .layout import Place, place_of
 from .loader import load_bytes, located
-from .repo import data_files
+from .repo import data_files, data_files_among
 from .yamlsafe import Data
 
 if TYPE_CHECKING:  # the rules are imported while the files are parsed (see _ready_rules)
@@ -79,7 +79,7 @@ def validate(
     whole = files is None and use_cache and cross_checks
     before = verdict.inputs(root) if whole else None
     known = verdict.replay(root, before) if before is not None else None
-    wanted = data_files(root) if files is None else scope_of(root, files)
+    wanted = scope_of(root, files) if files is not None else _data_files(root, before)
     use_cache = use_cache and _worth_caching(root, files, wanted)
     schema_dir = schemas.schema_dir(root)
     stamp = cache.fingerprint(schema_dir)
@@ -106,6 +106,10 @@ def validate(
     if before is not None:
         verdict.record(root, before, findings, len(parsed), evidence_files)
     return Report(findings, len(parsed), reused, index)
+
+
+def _data_files(root: Path, before: verdict.Inputs | None) -> list[str]:
+    return data_files_among(before.stamps) if before is not None else data_files(root)
 
 
 def _evidence_hashes(root: Path, files: list[str]) -> dict[str, str | None]:
