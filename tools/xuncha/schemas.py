@@ -35,8 +35,8 @@ SCHEMA_URI = "file:///xuncha/schemas/{}"
 
 
 @cache
-def validators(directory: Path) -> dict[str, Any]:
-    """One compiled Draft 2020-12 validator per record kind, sharing one registry.
+def _registry(directory: Path) -> tuple[Any, dict[str, dict[str, Any]]]:
+    """One registry of every schema in ``directory``, and the schemas as registered.
 
     Schema files carry no ``$id``: editors then resolve ``common.schema.json#…``
     next to the file, offline; here each schema is registered under a local URI.
@@ -44,15 +44,22 @@ def validators(directory: Path) -> dict[str, Any]:
     schemas = {
         kind: {k: v for k, v in s.items() if k != "$id"} for kind, s in load_schemas(directory).items()
     }
-    uris = {kind: SCHEMA_URI.format(f"{kind}.schema.json") for kind in schemas}
-    registry = jsonschema_rs.Registry([(uris[kind], schema) for kind, schema in schemas.items()])
-    return {
-        kind: jsonschema_rs.validator_for(
-            schema, registry=registry, validate_formats=True, base_uri=uris[kind]
-        )
-        for kind, schema in schemas.items()
-        if kind != "common"
-    }
+    registry = jsonschema_rs.Registry([(_uri(kind), schema) for kind, schema in schemas.items()])
+    return registry, schemas
+
+
+def _uri(kind: str) -> str:
+    return SCHEMA_URI.format(f"{kind}.schema.json")
+
+
+@cache
+def validator(directory: Path, kind: str) -> Any:
+    """The compiled Draft 2020-12 validator of one record kind, compiled when first asked for:
+    a process checks a few of the kinds (the rubrics only ``rubric``)."""
+    registry, schemas = _registry(directory)
+    return jsonschema_rs.validator_for(
+        schemas[kind], registry=registry, validate_formats=True, base_uri=_uri(kind)
+    )
 
 
 def check(directory: Path, kind: str, file: str, data: object, *, unfilled: bool = True) -> list[Finding]:
@@ -61,11 +68,11 @@ def check(directory: Path, kind: str, file: str, data: object, *, unfilled: bool
     ``unfilled=False``: the caller saw that the text cannot hold the placeholder, so the
     data is not walked for it (a tenth of parsing time).
     """
-    validator = validators(directory)[kind]
+    compiled = validator(directory, kind)
     blanks = [_unfilled(directory, kind, file, path) for path in placeholders(data)] if unfilled else []
-    if validator.is_valid(data):
+    if compiled.is_valid(data):
         return blanks
-    findings = [_finding(file, error, pattern_help(directory)) for error in _leaf_errors(validator, data)]
+    findings = [_finding(file, error, pattern_help(directory)) for error in _leaf_errors(compiled, data)]
     dated = {f.path for f in findings if f.code in ("XC110", "XC111")}
     findings = [f for f in findings if not (f.code == "XC104" and f.path in dated)]
     blank_paths = {f.path for f in blanks}  # “待填写” in a date or choice is unfilled, not a bad value
