@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -104,6 +105,7 @@ def test_an_internal_error_is_one_chinese_line_not_a_traceback(
     monkeypatch.delenv("XUNCHA_DEBUG", raising=False)
     monkeypatch.setattr(pipeline, "validate", broken)
     assert answer(str(minimal_repo), "text", False) == 2
+    assert gc.isenabled()  # paused for the run, given back even when it failed
     captured = capsys.readouterr()
     assert captured.out == ""
     assert (

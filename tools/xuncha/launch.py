@@ -12,6 +12,7 @@ which answers the same way.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -87,6 +88,8 @@ def answer(root: str | None, output: str, strict: bool) -> int | None:
         return None
     if found is None:
         return None
+    collecting = gc.isenabled()
+    gc.disable()  # imports and run only add objects: scanning them finds no cycles (see xuncha.collector)
     try:
         out, err, code = replay(found, output, strict) or validated(found, output, strict)
     except KeyboardInterrupt:
@@ -95,6 +98,9 @@ def answer(root: str | None, output: str, strict: bool) -> int | None:
     except Exception as error:  # a bug must still not dump a traceback on a clerk
         sys.stderr.write(internal_error(error) + "\n")
         return EXIT_USAGE
+    finally:
+        if collecting:
+            gc.enable()
     try:
         sys.stdout.write(out)
         sys.stderr.write(err)
