@@ -30,6 +30,8 @@ class Loader(yaml.CSafeLoader):
         A scalar no implicit resolver can claim is a string (most of ours are Chinese text);
         a scalar starting like a YAML 1.1 boolean or null is one exactly when it is one of
         their few words; collections take the default tags (we have no path resolvers).
+        A scalar starting with a digit and holding a "-" that no exponent's "e" precedes is
+        no YAML 1.1 number (a number's "-" is its sign or its exponent's): our dates, mostly.
         Numbers and the rest still go through PyYAML's regular expressions.
         """
         if kind is yaml.ScalarNode:
@@ -37,6 +39,8 @@ class Loader(yaml.CSafeLoader):
                 return STR
             if value[:1] in WORD_INITIALS:
                 return WORDS.get(value, STR)
+            if value[:1] in DIGITS and _dash_not_exponent(value):
+                return STR
         elif kind is yaml.MappingNode:
             return MAP
         elif kind is yaml.SequenceNode:
@@ -58,6 +62,12 @@ WORDS = {
     **dict.fromkeys(("~", "null", "Null", "NULL", ""), NULL),
 }
 WORD_INITIALS = frozenset(word[:1] for word in WORDS)  # "" included: an empty plain scalar
+DIGITS = frozenset("0123456789")
+
+
+def _dash_not_exponent(value: str) -> bool:
+    dash = value.find("-")
+    return dash > 0 and value[dash - 1] not in "eE"
 
 
 @dataclass(frozen=True)
