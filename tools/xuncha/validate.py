@@ -232,22 +232,22 @@ def _reusable(path: Path, hit: cache.Entry) -> cache.Entry | None:
     return replace(hit, mtime_ns=cache.trusted_mtime(info))  # next time a stat will do
 
 
-def _read(path: Path) -> tuple[bytes, os.stat_result]:
+def _read(path: str | Path) -> tuple[bytes, os.stat_result]:
     """The file's bytes and the stat of the file those bytes came from."""
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         return handle.read(), os.fstat(handle.fileno())
 
 
 def parse_file(root: Path, schema_dir: Path, relpath: str) -> Parsed:
     """Read, parse and schema-check one file (runs in worker processes)."""
     try:
-        raw, info = _read(root / relpath)
+        raw, info = _read(os.path.join(root, relpath))  # not Path: this runs for every file
     except OSError as error:
         finding = at(relpath, "XC000", f"无法读取文件：{error.strerror}", "检查文件权限。", line=1, column=1)
         return Parsed(relpath, cache.Entry(0, 0, b"", None), (finding,))
     loaded = load_bytes(relpath, raw)
-    findings = list(loaded.findings) + _place_findings(relpath)
-    place = place_of(relpath)
+    place = _place(relpath)
+    findings = list(loaded.findings) + _place_findings(relpath, place)
     if place is not None and isinstance(loaded.data, dict):
         findings += schemas.check(
             schema_dir, place.kind, relpath, loaded.data, unfilled=_may_be_unfilled(raw)
@@ -261,8 +261,8 @@ def _may_be_unfilled(raw: bytes) -> bool:
     return PLACEHOLDER_BYTES in raw or b"\\" in raw
 
 
-def _place_findings(relpath: str) -> list[Finding]:
-    if place_of(relpath) is not None:
+def _place_findings(relpath: str, place: Place | None) -> list[Finding]:
+    if place is not None:
         return []
     if relpath.endswith(".yml"):
         return [at(relpath, "XC012", "扩展名应为 .yaml", "把文件改名为 .yaml 结尾。", line=1, column=1)]
