@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
 from xuncha import verdict
 from xuncha.repo import data_files, data_files_among
 from xuncha.validate import validate
 
 STATUS = "rounds/2025-t-r1/t-unit/status/P02.yaml"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def break_status(root: Path) -> None:
@@ -137,6 +140,24 @@ def test_a_site_build_reloads_the_data_only_after_a_change(minimal_repo: Path) -
     assert site_data.load(minimal_repo)[0] is first
     break_status(minimal_repo)
     assert site_data.load(minimal_repo)[0] is not first
+
+
+def test_both_sites_of_a_build_draft_the_notices_once(monkeypatch: MonkeyPatch) -> None:
+    """The internal previews and the public notices come from one projection and rendering."""
+    from xuncha import site_data
+    from xuncha.mkdocs_hook import generate
+    from xuncha.render.sites import draft
+
+    made: list[str] = []
+    monkeypatch.setattr(site_data, "_DRAFTED", {})
+    monkeypatch.setattr(site_data, "draft", lambda *args: made.append(args[2]) or draft(*args))
+    internal, public = generate(REPO, "internal", "2026-11-23"), generate(REPO, "public", "2026-11-23")
+    assert made == ["2026-11-23"]
+    assert any("/notices/" in p.path for p in internal.pages) and any(
+        "notices/" in p.path for p in public.pages
+    )
+    generate(REPO, "public", "2026-11-24")  # another day: drafted again
+    assert made == ["2026-11-23", "2026-11-24"]
 
 
 def test_the_data_files_among_the_inputs_are_those_a_walk_finds_in_its_order(tmp_path: Path) -> None:

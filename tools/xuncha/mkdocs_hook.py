@@ -33,7 +33,7 @@ from xuncha.render.derive import enrich
 from xuncha.render.sites import Site, internal_site, public_site
 from xuncha.repo import find_root
 from xuncha.schemas import public_fields, schema_dir
-from xuncha.site_data import TEMPLATES, load
+from xuncha.site_data import TEMPLATES, drafts, load
 from xuncha.site_history import read as read_history
 
 log = logging.getLogger("mkdocs.plugins.xuncha")
@@ -144,9 +144,11 @@ def generate(root: Path, kind: str, as_of: str) -> Site:
         left_out = len(report.index.broken)
         log.warning(f"{left_out} 个记录文件有错误，不会出现在网站上（运行 xuncha validate 查看）。")
     allow = public_fields(schema_dir(root))
+    notices = drafts(root, report, allow, as_of)
     if kind == "public":  # never the history: clerks' and approvers' names are internal
-        return public_site(report.index, allow, as_of)
+        return public_site(report.index, allow, as_of, notices)
     history = read_history(root)
     if history.note:
         log.warning(history.note)
-    return internal_site(report.index, allow, as_of, enrich(report.index, setting, as_of), history.by_problem)
+    details = enrich(report.index, setting, as_of)
+    return internal_site(report.index, allow, as_of, details, history.by_problem, notices)

@@ -7,8 +7,10 @@ data, schemas, xuncha's code and rule data, config, libraries). The index
 is all a site needs: the cross-file rules are ``xuncha validate``'s job, and a
 file that fails to load or validate is left out (``Index.broken``).
 
-The theme's templates are kept too (:data:`TEMPLATES`): every build makes a
-new Jinja environment, which would compile them all again.
+So are the notices, projected and rendered (:func:`drafts`): the internal site shows
+them as previews, the public one publishes them. The theme's templates are kept too
+(:data:`TEMPLATES`): every build makes a new Jinja environment, which would compile
+them all again.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import jinja2
 
 from . import verdict
+from .render.sites import Allow, Drafts, draft
 from .rubrics import Setting, load_setting
 from .validate import Report, validate
 
@@ -33,6 +36,19 @@ def load(root: Path) -> tuple[Report, Setting]:
     report, setting = validate(root, cross_checks=False), load_setting(root)
     _LOADED[root] = (stamp, report, setting)
     return report, setting
+
+
+_DRAFTED: dict[tuple[Path, str], tuple[Report, Drafts]] = {}
+
+
+def drafts(root: Path, report: Report, allow: Allow, as_of: str) -> Drafts:
+    """The notices of the loaded repository, projected and rendered once for both sites of a build."""
+    kept = _DRAFTED.get((root, as_of))
+    if kept is not None and kept[0] is report:
+        return kept[1]
+    made = draft(report.index, allow, as_of)
+    _DRAFTED[(root, as_of)] = (report, made)
+    return made
 
 
 class _Compiled(jinja2.BytecodeCache):

@@ -42,19 +42,24 @@ def notice_path(notice: PublicNotice) -> str:
     return f"notices/{notice.round_id}/{notice.unit_id}/{notice.slug}.md"
 
 
-def public_pages(notices: Sequence[PublicNotice], as_of: str) -> tuple[list[Page], list[Withheld]]:
-    """Pages of the public site and the notices withheld from it."""
+def public_pages(
+    notices: Sequence[PublicNotice], as_of: str, texts: Sequence[str] | None = None
+) -> tuple[list[Page], list[Withheld]]:
+    """Pages of the public site and the notices withheld from it; ``texts``: the notices
+    rendered already (:func:`render_notice`), in the same order (None: rendered here)."""
+    rendered = texts if texts is not None else [render_notice(n) for n in notices]
     published: list[PublicNotice] = []
+    pages: list[Page] = []
     withheld: list[Withheld] = []
-    for notice in notices:
+    for notice, text in zip(notices, rendered, strict=True):
         reason = withheld_reason(notice, as_of)
         if reason is None:
             published.append(notice)
+            pages.append(html_page(notice_path(notice), text, search=True, searched=searched))
         else:
             withheld.append(
                 Withheld(notice.round_id, notice.unit_id, str(notice.notice.get("title", "")), reason)
             )
-    pages = [html_page(notice_path(n), render_notice(n), search=True, searched=searched) for n in published]
     summaries = _summaries(published)
     pages.append(Page("index.md", _index(published, summaries)))
     return pages + [page for _, page in summaries], withheld

@@ -12,7 +12,7 @@ from .internal import internal_pages, nav
 from .md import h, html_page
 from .model import SiteModel, build_model
 from .notice import render_notice
-from .public import PublicNotice, public_notice, public_notices
+from .public import PublicNotice, public_notices
 from .public_site import public_pages
 
 if TYPE_CHECKING:
@@ -31,22 +31,46 @@ class Site:
     messages: list[str]
 
 
+@dataclass(frozen=True)
+class Drafts:
+    """Every notice of the index projected to its public fields and rendered, in index order,
+    with its record's file stem: both sites show them (the internal one as previews), so a
+    build of both makes them once (:func:`xuncha.site_data.drafts`)."""
+
+    stems: tuple[str, ...]
+    notices: tuple[PublicNotice, ...]
+    texts: tuple[str, ...]
+
+
+def draft(index: Index, allow: Allow, as_of: str) -> Drafts:
+    """The notices of ``index`` as both sites need them (see :class:`Drafts`)."""
+    notices = public_notices(index, allow, as_of)
+    stems = [stem for _, folder in sorted(index.folders.items()) for stem in sorted(folder.notices)]
+    return Drafts(tuple(stems), tuple(notices), tuple(render_notice(n) for n in notices))
+
+
 def internal_site(
-    index: Index, allow: Allow, as_of: str, enrich: Enrich | None = None, trails: Trails | None = None
+    index: Index,
+    allow: Allow,
+    as_of: str,
+    enrich: Enrich | None = None,
+    trails: Trails | None = None,
+    drafts: Drafts | None = None,
 ) -> Site:
     """The status site; ``enrich`` attaches deadlines and scores computed elsewhere, ``trails``
-    each problem's changes read from git (None: the problem pages say there is no history)."""
+    each problem's changes read from git (None: the problem pages say there is no history),
+    ``drafts`` the notices (None: drafted here)."""
     model = build_model(index, as_of)
     if enrich is not None:
         enrich(model)
+    drafts = drafts if drafts is not None else draft(index, allow, as_of)
     previews: dict[tuple[str, str], list[Page]] = {}
-    for (round_id, unit_id), folder in sorted(index.folders.items()):
-        for stem, record in sorted(folder.notices.items()):
-            notice = public_notice(index, record, allow, as_of)
-            title, body = render_notice(notice).split("\n\n", 1)
-            text = f"{title}\n\n{signoff_banner(notice, record.data)}\n\n{body}"
-            preview = html_page(stem, text, search=False)  # search finds it on the public site
-            previews.setdefault((round_id, unit_id), []).append(preview)
+    for stem, notice, rendered in zip(drafts.stems, drafts.notices, drafts.texts, strict=True):
+        record = index.folder(notice.round_id, notice.unit_id).notices[stem]
+        title, body = rendered.split("\n\n", 1)
+        text = f"{title}\n\n{signoff_banner(notice, record.data)}\n\n{body}"
+        preview = html_page(stem, text, search=False)  # search finds it on the public site
+        previews.setdefault((notice.round_id, notice.unit_id), []).append(preview)
     return Site(internal_pages(model, previews, trails), nav(model), [])
 
 
@@ -65,7 +89,8 @@ def signoff_banner(notice: PublicNotice, data: Mapping[str, Any]) -> str:
     return f'<div class="admonition {kind}"><p class="admonition-title">{head}</p><p>{body}</p></div>'
 
 
-def public_site(index: Index, allow: Allow, as_of: str) -> Site:
-    """Signed notices only; the withheld ones become build messages."""
-    pages, withheld = public_pages(public_notices(index, allow, as_of), as_of)
+def public_site(index: Index, allow: Allow, as_of: str, drafts: Drafts | None = None) -> Site:
+    """Signed notices only; the withheld ones become build messages (``drafts``: None, drafted here)."""
+    drafts = drafts if drafts is not None else draft(index, allow, as_of)
+    pages, withheld = public_pages(drafts.notices, as_of, drafts.texts)
     return Site(pages, [{"通报": "index.md"}], [w.message() for w in withheld])
