@@ -74,13 +74,18 @@ class PublicNotice:
         return str(self.notice.get("date", "undated"))
 
 
+def notice_records(index: Index) -> list[tuple[str, Record]]:
+    """Every notice record of the index with its file stem, by folder, then stem."""
+    return [
+        (stem, record)
+        for _, folder in sorted(index.folders.items())
+        for stem, record in sorted(folder.notices.items())
+    ]
+
+
 def public_notices(index: Index, allow: Mapping[str, set[tuple[str, ...]]], as_of: str) -> list[PublicNotice]:
     """Project every notice of the index (signed or not: the publisher decides with ``missing_signoffs``)."""
-    return [
-        public_notice(index, record, allow, as_of)
-        for _, folder in sorted(index.folders.items())
-        for _, record in sorted(folder.notices.items())
-    ]
+    return [public_notice(index, record, allow, as_of) for _, record in notice_records(index)]
 
 
 def public_notice(

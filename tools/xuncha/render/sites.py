@@ -12,7 +12,7 @@ from .internal import internal_pages, nav
 from .md import h, html_page
 from .model import SiteModel, build_model
 from .notice import render_notice
-from .public import PublicNotice, public_notices
+from .public import PublicNotice, notice_records, public_notice
 from .public_site import public_pages
 
 if TYPE_CHECKING:
@@ -44,9 +44,9 @@ class Drafts:
 
 def draft(index: Index, allow: Allow, as_of: str) -> Drafts:
     """The notices of ``index`` as both sites need them (see :class:`Drafts`)."""
-    notices = public_notices(index, allow, as_of)
-    stems = [stem for _, folder in sorted(index.folders.items()) for stem in sorted(folder.notices)]
-    return Drafts(tuple(stems), tuple(notices), tuple(render_notice(n) for n in notices))
+    records = notice_records(index)
+    notices = tuple(public_notice(index, record, allow, as_of) for _, record in records)
+    return Drafts(tuple(stem for stem, _ in records), notices, tuple(render_notice(n) for n in notices))
 
 
 def internal_site(
