@@ -20,7 +20,7 @@ from yaml.resolver import BaseResolver
 
 from xuncha.findings import Finding
 from xuncha.loader import BOM, load_bytes
-from xuncha.yamlsafe import Loader
+from xuncha.yamlsafe import IMPLICIT, Composer
 
 TOWN = "units/t-town.yaml"
 VALID_TOWN = "id: t-town\nname: 测试镇\ntype: 区镇\njurisdiction: 测试区\n"
@@ -64,6 +64,14 @@ def test_xc003_nul_byte_reports_its_line() -> None:
     found = only(b"id: t-town\nname: \xe6\xb5\x8b\x00\njurisdiction: x\n")
     assert (found.code, found.line) == ("XC003", 2)
     assert "0x00" in found.message
+
+
+@pytest.mark.parametrize("byte", range(256))
+def test_xc003_every_control_byte_and_no_other(byte: int) -> None:
+    """Control characters other than tab, newline and carriage return; everything else passes."""
+    loaded = load_bytes(TOWN, VALID_TOWN.encode().replace(b"\nname", bytes([b"\n"[0], byte]) + b"name", 1))
+    control = (byte < 0x20 and byte not in b"\t\n\r") or byte == 0x7F
+    assert ("XC003" in [f.code for f in loaded.findings]) == control
 
 
 def test_xc003_binary_file() -> None:
@@ -298,21 +306,31 @@ RESOLVED = (
 )  # fmt: skip
 
 
+class Reference(BaseResolver):
+    """PyYAML's own resolution over the same table (no timestamps)."""
+
+    yaml_implicit_resolvers = IMPLICIT
+
+
 @pytest.mark.parametrize("value", RESOLVED)
 @pytest.mark.parametrize("implicit", [(True, False), (False, True)])
 def test_scalars_resolve_as_pyyaml_resolves_them_without_timestamps(
     value: str, implicit: tuple[bool, bool]
 ) -> None:
-    loader = Loader("")
-    expected = BaseResolver.resolve(loader, yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
-    assert loader.resolve(yaml.ScalarNode, value, implicit) == expected
+    expected = Reference().resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+    assert Composer("").resolve(yaml.ScalarNode, value, implicit) == expected
 
 
 def test_collections_take_the_default_tags() -> None:
-    loader = Loader("")
     for kind in (yaml.MappingNode, yaml.SequenceNode):
-        expected = BaseResolver.resolve(loader, kind, None, (True, False))  # type: ignore[no-untyped-call]
-        assert loader.resolve(kind, None, (True, False)) == expected  # type: ignore[arg-type]
+        expected = Reference().resolve(kind, None, (True, False))  # type: ignore[no-untyped-call]
+        assert Composer("").resolve(kind, None, (True, False)) == expected  # type: ignore[arg-type]
+
+
+def test_the_table_has_no_timestamps_and_no_wildcards() -> None:
+    tags = {tag for resolvers in IMPLICIT.values() for tag, _ in resolvers}
+    assert "tag:yaml.org,2002:timestamp" not in tags and "tag:yaml.org,2002:int" in tags
+    assert None not in IMPLICIT  # BaseResolver would try those for every scalar; Composer does not
 
 
 def test_a_collection_tagged_as_a_string_is_refused_as_before() -> None:

@@ -27,7 +27,7 @@ from .loader import load_bytes
 from .owners import Matrix, approver
 from .repo import data_files
 from .review import index_side
-from .yamlsafe import Loader
+from .yamlsafe import compose
 
 TZ = timezone(timedelta(hours=8))
 DOMAIN = "chenghu.example.cn"
@@ -230,7 +230,7 @@ def _prefixes(raw: bytes, key: str, count: int) -> list[bytes] | None:
     """The file cut after its first 1, 2, … items of list ``key`` (comments kept), or None if it
     cannot be cut cleanly; the last version is the file itself."""
     text = raw.decode("utf-8")
-    root = yaml.compose(text, Loader=Loader)
+    root = compose(text)
     if not isinstance(root, yaml.MappingNode):
         return None
     items = next(

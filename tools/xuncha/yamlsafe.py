@@ -7,10 +7,13 @@ alias expansion (billion laughs) and keep dates as text for our own checks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
+from yaml import MappingNode, ScalarNode
+from yaml._yaml import CParser
 
 Data = object
 MAX_ALIAS_EXPANSION = 10_000
@@ -20,8 +23,32 @@ MAP, SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 SCALAR_TAGS = frozenset({STR, INT, FLOAT, BOOL, NULL})
 
 
-class Loader(yaml.CSafeLoader):
-    """libyaml's composer with the timestamp resolver removed: dates stay text."""
+# PyYAML's implicit resolvers, less the timestamp: dates stay text for our own checks
+IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+# YAML 1.1's booleans and nulls: the only words its resolvers claim (yaml/resolver.py)
+WORDS = {
+    **dict.fromkeys(
+        ["yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE"], BOOL
+    ),
+    **dict.fromkeys(["on", "On", "ON", "off", "Off", "OFF"], BOOL),
+    **dict.fromkeys(("~", "null", "Null", "NULL", ""), NULL),
+}
+WORD_INITIALS = frozenset(word[:1] for word in WORDS)  # "" included: an empty plain scalar
+DIGITS = frozenset("0123456789")
+
+
+class Composer(CParser):
+    """libyaml's parser and composer with our resolver: YAML text to nodes, nothing more.
+
+    Not a PyYAML loader: we build data from the nodes ourselves (:func:`build`), so a
+    loader's constructors would only be set up for nothing, and its path resolvers are
+    called for every node to do nothing (together a sixth of composing our files).
+    """
+
+    yaml_implicit_resolvers = IMPLICIT
 
     def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
         """PyYAML's resolution (:class:`yaml.resolver.BaseResolver`), without its Python work
@@ -34,35 +61,30 @@ class Loader(yaml.CSafeLoader):
         no YAML 1.1 number (a number's "-" is its sign or its exponent's): our dates, mostly.
         Numbers and the rest still go through PyYAML's regular expressions.
         """
-        if kind is yaml.ScalarNode:
-            if not implicit[0] or value[:1] not in self.yaml_implicit_resolvers:
-                return STR
-            if value[:1] in WORD_INITIALS:
-                return WORDS.get(value, STR)
-            if value[:1] in DIGITS and _dash_not_exponent(value):
-                return STR
-        elif kind is yaml.MappingNode:
-            return MAP
-        elif kind is yaml.SequenceNode:
-            return SEQ
-        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-        return tag
+        if kind is not ScalarNode:
+            return MAP if kind is MappingNode else SEQ
+        first = value[:1]
+        if not implicit[0] or first not in IMPLICIT:
+            return STR
+        if first in WORD_INITIALS:
+            return WORDS.get(value, STR)
+        if first in DIGITS and _dash_not_exponent(value):
+            return STR
+        for tag, pattern in IMPLICIT[first]:
+            if pattern.match(value):
+                return tag
+        return STR
+
+    def descend_resolver(self, parent: yaml.Node | None, index: object) -> None:
+        """Path resolvers would look here: we have none."""
+
+    def ascend_resolver(self) -> None:
+        """Path resolvers would look here: we have none."""
 
 
-Loader.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
-}
-# YAML 1.1's booleans and nulls: the only words its resolvers claim (yaml/resolver.py)
-WORDS = {
-    **dict.fromkeys(
-        ["yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE"], BOOL
-    ),
-    **dict.fromkeys(["on", "On", "ON", "off", "Off", "OFF"], BOOL),
-    **dict.fromkeys(("~", "null", "Null", "NULL", ""), NULL),
-}
-WORD_INITIALS = frozenset(word[:1] for word in WORDS)  # "" included: an empty plain scalar
-DIGITS = frozenset("0123456789")
+def compose(text: str) -> yaml.Node | None:
+    """The node graph of one YAML document (None if empty); ``yaml.YAMLError`` on bad syntax."""
+    return Composer(text).get_single_node()
 
 
 def _dash_not_exponent(value: str) -> bool:
@@ -199,7 +221,7 @@ def build(text: str) -> tuple[Data, list[NodeProblem]]:
 
     ``yaml.YAMLError`` (syntax) still propagates: the caller turns it into a finding.
     """
-    node = yaml.compose(text, Loader=Loader)
+    node = compose(text)
     if node is None:
         return None, []
     builder = _Builder(aliases="*" in text)
@@ -217,7 +239,7 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         try:
-            self.root: yaml.Node | None = yaml.compose(text, Loader=Loader)
+            self.root = compose(text)
         except yaml.YAMLError:
             self.root = None
 
