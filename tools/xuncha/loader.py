@@ -17,6 +17,9 @@ from .yamlsafe import Data, Locator, NodeProblem, build
 
 BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Every control byte _CONTROL finds → 0, every other byte → 1: a translation and a search
+# for 0 tell whether there is one at all several times faster than the regular expression.
+_CONTROL_MAP = bytes(0 if _CONTROL.match(bytes([b])) else 1 for b in range(256))
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 
 
@@ -52,7 +55,7 @@ def _decode(file: str, raw: bytes, findings: list[Finding]) -> str | None:
             )
         )
         raw = raw[len(BOM) :]
-    junk = _CONTROL.search(raw)
+    junk = _CONTROL.search(raw) if 0 in raw.translate(_CONTROL_MAP) else None
     if junk:
         line = raw.count(b"\n", 0, junk.start()) + 1
         findings.append(
@@ -92,7 +95,7 @@ def _not_utf8_message(raw: bytes) -> str:
 
 
 def _parse(file: str, text: str, findings: list[Finding]) -> Data:
-    tab = _TAB_INDENT.search(text)
+    tab = _TAB_INDENT.search(text) if "\t" in text else None
     if tab:
         line = text.count("\n", 0, tab.start()) + 1
         findings.append(
