@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 from xuncha.loader import load_bytes
-from xuncha.validate import validate
+from xuncha.validate import _read, validate
 
 
 def codes(root: Path) -> set[tuple[str, str]]:
@@ -56,3 +58,22 @@ def test_syntax_error_at_end_of_file_points_inside_the_file() -> None:
     (finding,) = loaded.findings
     assert finding.code == "XC006" and finding.line <= 2
     assert "expected" not in finding.message
+
+
+def test_a_file_is_read_whole_with_the_stat_taken_before(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes("问题: 一\n".encode() * 5000)
+    raw, info = _read(path)
+    assert raw == path.read_bytes() and info.st_size == len(raw)
+
+
+def test_a_file_longer_than_its_stat_said_is_read_to_the_end(tmp_path: Path) -> None:
+    """A FIFO's stat says 0 bytes: what follows is what a file that grows after the stat gets."""
+    fifo = tmp_path / "grows.yaml"
+    os.mkfifo(fifo)
+    text = b"note: " + b"x" * 200_000 + b"\n"
+    writer = threading.Thread(target=fifo.write_bytes, args=(text,))
+    writer.start()
+    raw, info = _read(fifo)
+    writer.join()
+    assert info.st_size == 0 and raw == text
