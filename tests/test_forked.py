@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from xuncha import forked
+from xuncha import cache, forked
+from xuncha.repo import data_files
 from xuncha.synth import Config, write_repo
 from xuncha.validate import PARALLEL_THRESHOLD, validate
 
@@ -92,3 +94,21 @@ def test_validate_on_several_cores_finds_what_one_core_finds(tmp_path: Path) -> 
     assert {f.code for f in one.findings} >= {"XC103"} and len(one.findings) >= 2
     assert several.index.folders.keys() == one.index.folders.keys()
     assert several.index.broken == one.index.broken
+
+
+def test_the_cache_saved_by_several_processes_is_the_one_saved_by_one(tmp_path: Path) -> None:
+    one, several = tmp_path / "one", tmp_path / "several"
+    write_repo(one, Config(220, seed=4), REPO / "schemas")
+    statuses = sorted(one.glob("rounds/*/*/status/*.yaml"))
+    statuses[0].write_text("log: [unclosed\n", encoding="utf-8")  # not cached: a YAML error
+    shutil.copytree(one, several)
+    validate(one, jobs=1)
+    validate(several, jobs=3)
+    stamp = cache.fingerprint(one / "schemas")
+
+    def contents(root: Path) -> dict[str, tuple[int, bytes, object]]:
+        return {f: (e.size, e.digest, e.data) for f, e in cache.load(root, stamp).items()}
+
+    assert contents(several) == contents(one)
+    broken = statuses[0].relative_to(one).as_posix()
+    assert broken not in contents(one) and len(contents(one)) == len(data_files(one)) - 1

@@ -6,13 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from xuncha.cache import CACHE_DIR, SHARDS, shard_file, shard_of
+from xuncha.cache import CACHE_DIR, SHARDS, Entry, fingerprint, load, shard_file, shard_of
 from xuncha.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -266,6 +267,29 @@ def test_an_edit_rewrites_only_its_shard_of_the_cache(minimal_repo: Path, run_cl
     run_cli("--root", minimal_repo, "validate")
     after = {n: shard_file(minimal_repo, n).read_bytes() for n in before}
     assert [n for n in before if before[n] != after[n]] == [shard_of(STATUS)]
+
+
+def stored(root: Path) -> dict[str, Entry]:
+    return load(root, fingerprint(root / "schemas"))
+
+
+def test_a_deleted_file_leaves_the_cache(minimal_repo: Path, run_cli: Run) -> None:
+    run_cli("--root", minimal_repo, "validate")
+    assert STATUS in stored(minimal_repo)
+    (minimal_repo / STATUS).unlink()
+    run_cli("--root", minimal_repo, "validate")  # nothing parsed: the shard is written all the same
+    assert STATUS not in stored(minimal_repo) and len(stored(minimal_repo)) == 5
+
+
+def test_a_file_seen_unchanged_by_its_content_is_stored_with_its_time(
+    minimal_repo: Path, run_cli: Run
+) -> None:
+    run_cli("--root", minimal_repo, "validate")
+    an_hour_ago = time.time_ns() - 3600 * 10**9  # as a checkout gives an unchanged file a new time
+    assert stored(minimal_repo)[STATUS].mtime_ns != an_hour_ago
+    os.utime(minimal_repo / STATUS, ns=(an_hour_ago, an_hour_ago))
+    assert "（6 个未改动）" in summary(run_cli("--root", minimal_repo, "validate"))
+    assert stored(minimal_repo)[STATUS].mtime_ns == an_hour_ago  # next time a stat will do
 
 
 def test_schema_change_drops_the_cache(minimal_repo: Path, run_cli: Run) -> None:
