@@ -18,6 +18,7 @@ from ..index import Index, Record
 
 ALLOWED_TYPES = (".pdf", ".docx", ".xlsx", ".jpg", ".png")
 FOLDER = "evidence"
+_PREFIX = f"{FOLDER}/"
 DEFAULT_MAX_MB = 20  # [tool.xuncha] evidence_max_mb overrides it
 
 DataPath = tuple[str | int, ...]
@@ -92,14 +93,13 @@ def _survey(index: Index) -> Survey:
         finding = _misfiled(item, name)
         if finding is not None:
             misfiled.append(finding)
-        file = item.file
-        if file and item.item.get("sha256"):
+        if item.item.get("sha256") and (file := item.file):
             recorded.append((item, file))
     return Survey(tuple(misfiled), tuple(recorded))
 
 
 def _misfiled(item: Cited, name: str) -> Finding | None:
-    if not name.startswith(f"{FOLDER}/") or ".." in name.split("/"):
+    if _outside(name):
         code, message = "XC702", f"佐证文件“{name}”不在本单位本轮的 {FOLDER}/ 文件夹中"
         hint = f"佐证放在本单位文件夹的 {FOLDER}/<问题编号>/ 下，这里写 {FOLDER}/<问题编号>/<文件名>。"
     elif not name.lower().endswith(ALLOWED_TYPES):
@@ -108,6 +108,11 @@ def _misfiled(item: Cited, name: str) -> Finding | None:
     else:
         return None
     return at(item.record.file, code, message, hint, path=(*item.path, "file"))
+
+
+def _outside(name: str) -> bool:
+    """Not below ``evidence/``, or climbing out of it (tested for every item: the split only when needed)."""
+    return not name.startswith(_PREFIX) or (".." in name and ".." in name.split("/"))
 
 
 def filed_properly(index: Index) -> Iterator[Finding]:
