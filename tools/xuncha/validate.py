@@ -6,7 +6,6 @@ This module does the I/O; everything it calls is pure.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -114,6 +113,10 @@ def _data_files(root: Path, before: verdict.Inputs | None) -> list[str]:
 
 def _evidence_hashes(root: Path, files: list[str]) -> dict[str, str | None]:
     """SHA-256 of each evidence file whose hash a record keeps (None when the file is missing)."""
+    if not files:
+        return {}
+    import hashlib  # only here: it loads OpenSSL, which a run without recorded hashes never needs
+
     hashes: dict[str, str | None] = {}
     for relpath in files:
         try:
