@@ -48,8 +48,6 @@ class Composer(CParser):
     called for every node to do nothing (together a sixth of composing our files).
     """
 
-    yaml_implicit_resolvers = IMPLICIT
-
     def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
         """PyYAML's resolution (:class:`yaml.resolver.BaseResolver`), without its Python work
         where the answer is known: libyaml asks for every node of every file.
