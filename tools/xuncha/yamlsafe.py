@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
-from yaml import MappingNode, ScalarNode
+from yaml import MappingNode, ScalarNode, SequenceNode
 from yaml._yaml import CParser
 
 Data = object
@@ -117,12 +117,12 @@ class _Builder:
     def build(self, node: yaml.Node) -> Data:
         if self.aliases:
             self._visit(node)
-        if type(node) is yaml.ScalarNode:
+        if type(node) is ScalarNode:
             return node.value if node.tag == STR else self._scalar(node)
-        if type(node) is yaml.SequenceNode:
+        if type(node) is SequenceNode:
             self._check_tag(node, SEQ)
             return [self.build(child) for child in node.value]
-        assert isinstance(node, yaml.MappingNode)
+        assert isinstance(node, MappingNode)
         self._check_tag(node, MAP)
         return self._mapping(node)
 
@@ -133,11 +133,11 @@ class _Builder:
         elif self.visits - len(self.seen) > MAX_ALIAS_EXPANSION:
             raise _AliasBomb(node)
 
-    def _mapping(self, node: yaml.MappingNode) -> dict[object, Data]:
+    def _mapping(self, node: MappingNode) -> dict[object, Data]:
         result: dict[object, Data] = {}
         plain = not self.aliases
         for key_node, value_node in node.value:
-            if plain and type(key_node) is yaml.ScalarNode and key_node.tag == STR:
+            if plain and type(key_node) is ScalarNode and key_node.tag == STR:
                 key = key_node.value
             elif key_node.tag == "tag:yaml.org,2002:merge":
                 self._problem("tag", key_node, "<<（合并键）")
@@ -149,13 +149,13 @@ class _Builder:
                     continue
             if key in result:
                 self._problem("duplicate-key", key_node, str(key))
-            if plain and type(value_node) is yaml.ScalarNode and value_node.tag == STR:
+            if plain and type(value_node) is ScalarNode and value_node.tag == STR:
                 result[key] = value_node.value
             else:
                 result[key] = self.build(value_node)
         return result
 
-    def _scalar(self, node: yaml.ScalarNode) -> Data:
+    def _scalar(self, node: ScalarNode) -> Data:
         tag, value = node.tag, node.value
         if tag == STR:
             return value
@@ -260,12 +260,12 @@ def _walk(node: yaml.Node | None, path: tuple[str | int, ...]) -> Iterator[yaml.
 
 
 def _child(node: yaml.Node, step: str | int) -> yaml.Node | None:
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+    if isinstance(node, SequenceNode) and isinstance(step, int):
         children: list[yaml.Node] = node.value
         return children[step] if 0 <= step < len(children) else None
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
+            if isinstance(key_node, ScalarNode) and key_node.value == str(step):
                 found: yaml.Node = value_node
                 return found
     return None
