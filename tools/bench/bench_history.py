@@ -11,7 +11,7 @@ commit on pull-request branches of ``--per-pr`` commits; each pull request is me
 "Merge pull request #N from …". Both commands run as subprocesses, start-up included,
 best of ``--runs``, in the same run.
 
-File versions parsed once are kept in ``.xuncha-cache/versions-*.marshal`` (:mod:`xuncha.blobcache`),
+File versions parsed once are kept in ``.xuncha-cache/versions-*.marshal`` (:mod:`xuncha.review.blobcache`),
 so ``xuncha history`` and the site's history read (``site_history.read``, timed inside a fresh
 process, as a build calls it) are each timed cold (the cache removed before every run) and warm.
 
@@ -33,7 +33,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 
-from xuncha.cachefolder import CACHE_DIR
+from xuncha.load.cachefolder import CACHE_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 ROUND = "2025-bench"
@@ -43,7 +43,7 @@ TZ = timezone(timedelta(hours=8))
 SITE_READ = """
 import sys, time
 from pathlib import Path
-from xuncha import site_history
+from xuncha.site import history as site_history
 start = time.perf_counter()
 trails = site_history.read(Path(sys.argv[1]))
 print(time.perf_counter() - start)

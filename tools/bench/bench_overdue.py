@@ -38,11 +38,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from xuncha.cache import CACHE_DIR
-from xuncha.deadlines import schedule
-from xuncha.ruledata import load_rules
-from xuncha.synth import Config, write_repo
-from xuncha.validate import validate
+from xuncha.demo.synth import Config, write_repo
+from xuncha.load.cache import CACHE_DIR
+from xuncha.pipeline import validate
+from xuncha.rules.deadlines import schedule
+from xuncha.rules.ruledata import load_rules
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = date(2025, 12, 31)

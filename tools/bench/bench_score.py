@@ -24,11 +24,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from xuncha.index import Index
-from xuncha.rubrics import Setting, load_setting
-from xuncha.scoring import score_round
-from xuncha.synth import Config, write_repo
-from xuncha.validate import validate
+from xuncha.demo.synth import Config, write_repo
+from xuncha.model.index import Index
+from xuncha.pipeline import validate
+from xuncha.rules.rubrics import Setting, load_setting
+from xuncha.rules.scoring import score_round
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = date(2025, 12, 31)

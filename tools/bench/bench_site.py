@@ -1,7 +1,7 @@
 """Benchmark: build time of both sites against a bare MkDocs build of as many plain pages.
 
 For each size (default 1,000 and 10,000 problems) the synthetic corpus
-(``xuncha.synth``) is written to a temporary repository, with one signed
+(``xuncha.demo.synth``) is written to a temporary repository, with one signed
 notice per unit folder so the public site has work to do. Then, in the same
 run, it times ``mkdocs build`` of the internal site, of the public site, and of
 a baseline: as many plain Markdown pages (each a problem's text) as there are
@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from xuncha import synth
-from xuncha.index import iter_nodes
+from xuncha.demo import synth
+from xuncha.model.index import iter_nodes
 
 REPO = Path(__file__).resolve().parents[2]
 SIGNOFF = {

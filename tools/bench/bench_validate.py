@@ -46,9 +46,9 @@ from pathlib import Path
 
 import yaml
 
-from xuncha.cache import CACHE_DIR
-from xuncha.synth import Config, dump, write_repo
-from xuncha.yamlsafe import build
+from xuncha.demo.synth import Config, dump, write_repo
+from xuncha.load.cache import CACHE_DIR
+from xuncha.load.yamlsafe import build
 
 REPO = Path(__file__).resolve().parents[2]
 GOALS = {"cold": 1.0, "warm": 0.15}  # ratios to the baseline

@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
-from .. import deadlines, scoring
-from ..deadlines import Obligation, State
-from ..index import Index
-from ..rubrics import Setting
-from .md import BLUE, GREEN, GREY, RED, YELLOW, Light
-from .model import DueRow, LeafView, ScoreRow, SiteModel, UnitView
-from .progress import is_completed
+from xuncha.model.index import Index
+from xuncha.render.md import BLUE, GREEN, GREY, RED, YELLOW, Light
+from xuncha.render.model import DueRow, LeafView, ScoreRow, SiteModel, UnitView
+from xuncha.render.progress import is_completed
+from xuncha.rules import deadlines, scoring
+from xuncha.rules.deadlines import Obligation, State
+from xuncha.rules.rubrics import Setting
 
 FACTS_SHOWN = 5
 _LIGHTS = {State.OVERDUE: RED, State.DUE_SOON: YELLOW, State.OPEN: GREEN, State.ON_TIME: BLUE}

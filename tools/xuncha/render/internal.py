@@ -13,17 +13,17 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from . import Page, Slots
-from .charts import columns, line, rate_bars
-from .md import BLUE, GREEN, GREY, RED, YELLOW, Light, a, esc, front_matter, h, lamp, table
-from .model import DueRow, LeafView, RoundView, SiteModel, UnitView
-from .numerals import cn_date, percent
-from .problem import problem_page, short_title
-from .progress import Tally, is_completed
-from .unit import unit_page
+from xuncha.render import Page, Slots
+from xuncha.render.charts import columns, line, rate_bars
+from xuncha.render.md import BLUE, GREEN, GREY, RED, YELLOW, Light, a, esc, front_matter, h, lamp, table
+from xuncha.render.model import DueRow, LeafView, RoundView, SiteModel, UnitView
+from xuncha.render.numerals import cn_date, percent
+from xuncha.render.problem import problem_page, short_title
+from xuncha.render.progress import Tally, is_completed
+from xuncha.render.unit import unit_page
 
 if TYPE_CHECKING:  # history loads GitPython, which needs git: the site builds without it
-    from ..history import Entry, ProblemKey
+    from xuncha.review.history import Entry, ProblemKey
 
     Trails = Mapping[ProblemKey, Sequence[Entry]]
 

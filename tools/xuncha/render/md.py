@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from . import Headings, Page, slot, unindexed_slot
+from xuncha.render import Headings, Page, slot, unindexed_slot
 
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _MARKUP = re.compile(r"([\\`*_\[\]{}#+!])")
@@ -109,7 +109,7 @@ def html_page(
     "Regular" is what the notice renderers write: blocks between blank lines,
     each a ``#`` heading, a paragraph of :func:`esc` text (optionally marked
     ``{ .class }`` on its own last line), or a raw HTML block. That is read
-    back exactly (as :mod:`xuncha.notice_doc` reads it for the .docx), giving
+    back exactly (as :mod:`xuncha.office.notice_doc` reads it for the .docx), giving
     the HTML and table of contents Python-Markdown would give (its ids too, for
     headings without Latin letters or digits) at a fraction of the cost.
     Blocks ``searched`` turns down (never a heading) go to the page's

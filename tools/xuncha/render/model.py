@@ -1,6 +1,6 @@
 """The internal site's view of the index on one day: each leaf's state, deadline and light.
 
-Pure: built from the :class:`~xuncha.index.Index` and the day; the internal
+Pure: built from the :class:`~xuncha.model.index.Index` and the day; the internal
 pages render this and nothing else. Deadlines, obligations and score sheets
 computed by the deadline and scoring modules are attached by
 :mod:`xuncha.render.derive` (until then a leaf has no deadline: grey).
@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..index import Folder, Index, Node, Record
-from ..scoring import Sheet
-from .md import BLUE, GREY, Light
-from .progress import Tally, is_completed, state_on, tally
+from xuncha.model.index import Folder, Index, Node, Record
+from xuncha.render.md import BLUE, GREY, Light
+from xuncha.render.progress import Tally, is_completed, state_on, tally
+from xuncha.rules.scoring import Sheet
 
 Json = dict[str, Any]
 

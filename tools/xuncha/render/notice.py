@@ -14,10 +14,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .md import a, esc, h, table
-from .numerals import NUMERAL_CHARACTERS, cn_date, cn_number, cn_paren, cn_section, cn_span, percent
-from .progress import Tally
-from .public import BASIC, DONE, PublicLeaf, PublicNotice
+from xuncha.render.md import a, esc, h, table
+from xuncha.render.numerals import (
+    NUMERAL_CHARACTERS,
+    cn_date,
+    cn_number,
+    cn_paren,
+    cn_section,
+    cn_span,
+    percent,
+)
+from xuncha.render.progress import Tally
+from xuncha.render.public import BASIC, DONE, PublicLeaf, PublicNotice
 
 Json = dict[str, Any]
 KIND_WORDS = {"常规": "巡察", "回头看": "巡察“回头看”"}

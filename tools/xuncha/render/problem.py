@@ -10,7 +10,7 @@ start of the text, never the state, which changes (the state is a line of
 its own under the title).
 
 The change history is given, not read: the site build reads git once for all
-problems (:mod:`xuncha.site_history`); this module stays pure.
+problems (:mod:`xuncha.site.history`); this module stays pure.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..changes import SECTIONS
-from ..index import Node
-from . import Headings, Page, slot
-from .md import a, front_matter, h, lamp, table
-from .model import LeafView, RoundView, UnitView
-from .numerals import cn_date
+from xuncha.model.index import Node
+from xuncha.render import Headings, Page, slot
+from xuncha.render.md import a, front_matter, h, lamp, table
+from xuncha.render.model import LeafView, RoundView, UnitView
+from xuncha.render.numerals import cn_date
+from xuncha.review.changes import SECTIONS
 
 if TYPE_CHECKING:  # history loads GitPython, which needs git: the site builds without it
-    from ..history import Approval, Entry
+    from xuncha.review.history import Approval, Entry
 
 Json = dict[str, Any]
 FLAGS = {

@@ -1,7 +1,7 @@
 """The tallies pages print: completed, basically completed, open, and the rate (整改落实率).
 
-A problem's state on a day is :func:`xuncha.metrics.state_as_of`. Completed
-means 已完成 or 已销号 (:data:`xuncha.deadlines.DONE_STATES`); 基本完成 is counted
+A problem's state on a day is :func:`xuncha.rules.metrics.state_as_of`. Completed
+means 已完成 or 已销号 (:data:`xuncha.rules.deadlines.DONE_STATES`); 基本完成 is counted
 apart and is *not* completed (real notices report it separately, and the rate
 excludes it).
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..deadlines import DONE_STATES
-from ..index import Record
-from ..metrics import state_as_of
+from xuncha.model.index import Record
+from xuncha.rules.deadlines import DONE_STATES
+from xuncha.rules.metrics import state_as_of
 
 BASIC_STATE = "基本完成"
 

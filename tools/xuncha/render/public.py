@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..index import Folder, Index, Record
-from .progress import BASIC_STATE, is_completed, state_on
+from xuncha.model.index import Folder, Index, Record
+from xuncha.render.progress import BASIC_STATE, is_completed, state_on
 
 Json = dict[str, Any]
 Allowed = frozenset[tuple[str, ...]]

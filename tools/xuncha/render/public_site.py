@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import Page
-from .md import esc, front_matter, html_page, link
-from .notice import render_notice, render_round_summary, searched
-from .numerals import cn_date
-from .public import PublicNotice
+from xuncha.render import Page
+from xuncha.render.md import esc, front_matter, html_page, link
+from xuncha.render.notice import render_notice, render_round_summary, searched
+from xuncha.render.numerals import cn_date
+from xuncha.render.public import PublicNotice
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..index import Index
-from . import Page
-from .internal import internal_pages, nav
-from .md import h, html_page
-from .model import SiteModel, build_model
-from .notice import render_notice
-from .public import PublicNotice, notice_records, public_notice
-from .public_site import public_pages
+from xuncha.model.index import Index
+from xuncha.render import Page
+from xuncha.render.internal import internal_pages, nav
+from xuncha.render.md import h, html_page
+from xuncha.render.model import SiteModel, build_model
+from xuncha.render.notice import render_notice
+from xuncha.render.public import PublicNotice, notice_records, public_notice
+from xuncha.render.public_site import public_pages
 
 if TYPE_CHECKING:
-    from .internal import Trails
+    from xuncha.render.internal import Trails
 
 Allow = Mapping[str, set[tuple[str, ...]]]
 Enrich = Callable[[SiteModel], None]
@@ -35,7 +35,7 @@ class Site:
 class Drafts:
     """Every notice of the index projected to its public fields and rendered, in index order,
     with its record's file stem: both sites show them (the internal one as previews), so a
-    build of both makes them once (:func:`xuncha.site_data.drafts`)."""
+    build of both makes them once (:func:`xuncha.site.data.drafts`)."""
 
     stems: tuple[str, ...]
     notices: tuple[PublicNotice, ...]

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..index import Node
-from . import Headings, Page, slot, unindexed_slot
-from .md import a, front_matter, h, lamp, table
-from .model import LeafView, RoundView, UnitView
-from .numerals import cn_date, percent
-from .problem import short_title
+from xuncha.model.index import Node
+from xuncha.render import Headings, Page, slot, unindexed_slot
+from xuncha.render.md import a, front_matter, h, lamp, table
+from xuncha.render.model import LeafView, RoundView, UnitView
+from xuncha.render.numerals import cn_date, percent
+from xuncha.render.problem import short_title
 
 Json = dict[str, Any]
 NO_SEARCH = " data-search-exclude"  # a heading whose section search leaves out

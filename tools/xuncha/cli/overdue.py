@@ -1,0 +1,189 @@
+"""``xuncha overdue`` and ``xuncha calendar``: thin shells over the deadline engine.
+
+The only place "today" is read is the default of ``--as-of``, here.
+Exit codes: 0 clean, 1 when ``--fail-on`` matched or a deadline could not be
+computed (calendar gap, unknown profile, broken rule file), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+import click
+
+from xuncha.load import collector
+from xuncha.model.findings import Finding
+from xuncha.model.index import Record
+from xuncha.model.repo import config
+from xuncha.pipeline import validate
+from xuncha.render import overdue as report
+from xuncha.rules.deadlines import Obligation, schedule
+from xuncha.rules.profiles import Light
+from xuncha.rules.ruledata import load_rules
+from xuncha.rules.workdays import coverage
+
+EXIT_FINDINGS = 1
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+FAILING = {"red": {Light.RED}, "yellow": {Light.RED, Light.YELLOW}}
+
+
+def _as_of(ctx: click.Context, _param: click.Parameter, value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        if ISO_DATE.match(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise click.UsageError(f"--as-of 的值“{value}”不是有效日期：应写作 YYYY-MM-DD，例如 2026-11-23。", ctx)
+
+
+@click.command("overdue")
+@click.option("--as-of", "as_of", callback=_as_of, help="统计日期 YYYY-MM-DD（默认：今天）。")
+@click.option("--round", "round_id", help="只看这一轮（轮次编号）。")
+@click.option("--unit", "unit_id", help="只看这个单位（单位编号）。")
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json", "markdown"]), default="text", help="输出格式。"
+)
+@click.option(
+    "--fail-on", type=click.Choice(["red", "yellow"]), help="有红灯（或黄灯及以上）时退出码为 1，供 CI 使用。"
+)
+@click.option("--notify-list", is_flag=True, help="按提醒对象列出各自待办的事项（只含未完成的）。")
+@click.option(
+    "--window", type=click.IntRange(0, 365), help="黄灯窗口天数（默认取时限规则中的 yellow_days）。"
+)
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="上一次 --format json 的输出：只列出比它变差（新变黄、变红）的事项，供拉取请求使用。",
+)
+@click.pass_context
+def overdue_command(
+    ctx: click.Context,
+    as_of: date,
+    round_id: str | None,
+    unit_id: str | None,
+    output: str,
+    fail_on: str | None,
+    notify_list: bool,
+    window: int | None,
+    baseline: Path | None,
+) -> None:
+    """列出每项整改时限：到期日、状态（按时完成、逾期完成、未到期、即将到期、已逾期）和红黄绿灯。
+
+    时限规则取 round.yaml 的 profile，缺省用 pyproject.toml [tool.xuncha] profile；
+    问题时限取整改方案，经批准的延期以新时限为准（原时限和延期编号一并显示）。
+    """
+    from xuncha.cli.main import repository
+
+    root = repository(ctx)
+    with collector.paused():  # the index lives until exit: no collection need rescan it
+        checked = validate(root, cross_checks=False)  # deadlines need the data, not a verdict
+        rules = load_rules(root)
+        plan = schedule(
+            checked.index, rules.profiles, config(root).get("profile"), rules.calendar, as_of, window=window
+        )
+        found = _selected(
+            ctx, list(plan.obligations), checked.index.rounds, checked.index.units, round_id, unit_id
+        )
+        if baseline is not None:
+            found = report.worsened(found, _baseline(ctx, baseline))
+        names = {
+            uid: str(r.data.get("short_name") or r.data.get("name")) for uid, r in checked.index.units.items()
+        }
+        findings = [*rules.findings, *plan.findings]
+        click.echo(_render(found, as_of, names, findings, output, notify_list))
+    _warn(findings if output != "json" else [], len(checked.index.broken))
+    failed = bool(findings) or (fail_on is not None and any(o.light in FAILING[fail_on] for o in found))
+    ctx.exit(EXIT_FINDINGS if failed else 0)
+
+
+def _selected(
+    ctx: click.Context,
+    found: list[Obligation],
+    rounds: Mapping[str, Record],
+    units: Mapping[str, Record],
+    round_id: str | None,
+    unit_id: str | None,
+) -> list[Obligation]:
+    if round_id is not None and round_id not in rounds:
+        raise click.UsageError(f"轮次 {round_id} 不存在（rounds/{round_id}/round.yaml）。", ctx)
+    if unit_id is not None and unit_id not in units:
+        raise click.UsageError(f"单位 {unit_id} 不存在（units/{unit_id}.yaml）。", ctx)
+    return [o for o in found if round_id in (None, o.round) and unit_id in (None, o.unit)]
+
+
+def _baseline(ctx: click.Context, path: Path) -> dict[str, str]:
+    try:
+        return report.baseline_lights(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, OSError) as error:
+        raise click.UsageError(f"--baseline {path} 无法读取：{error}", ctx) from None
+
+
+def _render(
+    found: list[Obligation],
+    as_of: date,
+    names: dict[str, str],
+    findings: list[Finding],
+    output: str,
+    notify: bool,
+) -> str:
+    if notify:
+        if output == "json":
+            return report.notify_json(found, as_of, names)
+        return report.notify_text(found, as_of, names, md=output == "markdown")
+    if output == "json":
+        return report.json_report(found, as_of, names, findings)
+    if output == "markdown":
+        return report.markdown(found, as_of, names)
+    return report.text(found, as_of, names)
+
+
+def _warn(findings: list[Finding], left_out: int) -> None:
+    for finding in findings:
+        click.echo(finding.as_text(), err=True)
+    if left_out:
+        click.echo(f"注意：{left_out} 个记录文件有错误，未计入（运行 xuncha validate 查看）。", err=True)
+
+
+@click.command("calendar")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
+@click.pass_context
+def calendar_command(ctx: click.Context, output: str) -> None:
+    """列出工作日历已收录的年份及来源（chinesecalendar 库或补充文件），以及如何添加下一年。"""
+    from xuncha.cli.main import repository
+
+    root = repository(ctx)
+    rules = load_rules(root)
+    runs = coverage(rules.calendar)
+    following = max(rules.calendar.sources) + 1
+    if output == "json":
+        years = [{"from": first, "to": last, "source": source} for first, last, source in runs]
+        click.echo(json.dumps({"covered": years, "next_missing": following}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_calendar_text(runs, following))
+    for finding in rules.findings:
+        click.echo(finding.as_text(), err=True)
+    ctx.exit(EXIT_FINDINGS if rules.findings else 0)
+
+
+def _calendar_text(runs: list[tuple[int, int, str]], following: int) -> str:
+    lines = ["工作日历（法定节假日和调休上班日）已收录的年份："]
+    lines += [
+        f"  {first}–{last}  {source}" if first != last else f"  {first}  {source}"
+        for first, last, source in runs
+    ]
+    lines += [
+        "",
+        f"{following} 年及以后尚未收录：按工作日计算的时限遇到这些年份会报错（不会猜测），",
+        "按自然日、月、季度、年计算的时限不受影响。",
+        f"添加 {following} 年：国务院办公厅公布该年节假日安排后，",
+        "照 tools/xuncha/rules/data/calendar/README.md",
+        f"新建 tools/xuncha/rules/data/calendar/{following}.yaml，运行 `xuncha validate` 检查，",
+        "再运行 `xuncha calendar` 确认。",
+    ]
+    return "\n".join(lines)

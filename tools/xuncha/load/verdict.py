@@ -1,0 +1,170 @@
+"""The last whole-repository verdict, replayed while none of its inputs changed.
+
+A clerk runs ``xuncha validate`` again and again; most runs follow a run that
+changed nothing. A verdict depends on every data file (cross-file rules), the
+evidence files, the schemas, xuncha's code and rule data, the repository's
+config and the installed libraries: all of them are stamped by size and
+modification time (a stat each, no read). When every stamp matches, the stored
+findings are the answer and nothing is parsed.
+
+A file changed within the same clock tick as the run that stamped it would keep
+its stamp (git's "racy" case), so files modified shortly before that run are
+also compared by content hash.
+
+Standard library only, and no pathlib or dataclasses (a third of Python's start-up):
+:mod:`xuncha.cli.launch` replays a verdict before anything else loads.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import site
+import sys
+import time
+from collections.abc import Iterable, Iterator
+
+from xuncha.load.cachefolder import CACHE_DIR, RACY_NS, folder_for_writing
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from xuncha.model.findings import Finding, Row
+
+VERDICT_FILE = "verdict.marshal"
+INPUT_FOLDERS = ("rounds", "units", "schemas")
+FORMAT = 3  # rows carry the data path since 3
+PACKAGE, PACKAGE_PREFIX = os.path.dirname(os.path.dirname(__file__)), "<xuncha>/"  # code and rule data
+ENVIRONMENT = "<environment>"
+
+Root = str | os.PathLike[str]
+Stamp = dict[str, tuple[int | str, int]]  # path → (size, mtime_ns); the environment → (names, 0)
+
+
+class Inputs:
+    """The stamps of a run's inputs, and when they were taken (what is racy is relative to that)."""
+
+    def __init__(self, stamps: Stamp, taken_ns: int) -> None:
+        self.stamps, self.taken_ns = stamps, taken_ns
+
+
+class Replayed:
+    """The last whole-repository verdict: its findings (as rows) and how many files it checked."""
+
+    def __init__(self, rows: list[Row], files: int) -> None:
+        self.rows, self.files = rows, files
+
+    @property
+    def findings(self) -> list[Finding]:
+        if not self.rows:
+            return []
+        from xuncha.model.findings import Finding  # only when there is something to show
+
+        return [Finding.from_row(row) for row in self.rows]
+
+
+def inputs(root: Root) -> Inputs:
+    """Size and modification time of every input of a whole-repository run but evidence kept
+    outside the data folders (:func:`record` adds those the run read)."""
+    taken = time.time_ns()
+    found: Stamp = {}
+    for folder in INPUT_FOLDERS:
+        found.update(_walk(os.path.join(root, folder), f"{folder}/"))
+    found.update(_walk(PACKAGE, PACKAGE_PREFIX))
+    found["pyproject.toml"] = _stat(os.path.join(root, "pyproject.toml"))
+    found[ENVIRONMENT] = (_environment(), 0)
+    return Inputs(found, taken)
+
+
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, tuple[int, int]]]:
+    """(key, stamp) of every file below ``folder`` (strings, not Paths: this runs for every file)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith(".") and entry.name != "__pycache__":  # as data_files
+                yield from _walk(entry.path, f"{prefix}{entry.name}/")
+            continue
+        try:
+            info = entry.stat()
+        except OSError:
+            continue
+        yield f"{prefix}{entry.name}", (info.st_size, info.st_mtime_ns)
+
+
+def _stat(path: str) -> tuple[int, int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _environment() -> str:
+    """Python's version and the installed distributions (their dist-info names carry versions)."""
+    names = [sys.version]
+    for folder in site.getsitepackages():
+        try:
+            names.extend(sorted(os.listdir(folder)))
+        except OSError:
+            continue
+    return "\n".join(names)
+
+
+def replay(root: Root, now: Inputs | None = None) -> Replayed | None:
+    """The last verdict, if none of its inputs changed since (``now``: the inputs as just stamped)."""
+    try:
+        with open(os.path.join(root, CACHE_DIR, VERDICT_FILE), "rb") as handle:
+            version, stamps, racy, rows, files = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    current = (now or inputs(root)).stamps
+    # stamped keys the walk no longer yields: evidence outside the folders, or files since deleted
+    current = {**current, **{key: _stat(os.path.join(root, key)) for key in stamps.keys() - current.keys()}}
+    if version != FORMAT or current != stamps:
+        return None
+    if any(_content(_path(root, key)) != content for key, content in racy.items()):
+        return None
+    return Replayed(rows, files)
+
+
+def record(
+    root: Root, before: Inputs, findings: list[Finding], files: int, extra: Iterable[str] = ()
+) -> None:
+    """Store a whole-repository verdict, found from the files as ``before`` stamped them.
+
+    ``extra``: further repository files the run read (evidence outside the data folders).
+    """
+    outside = {key: _stat(os.path.join(root, key)) for key in extra if key not in before.stamps}
+    stamps = {**before.stamps, **outside}
+    racy = {
+        key: _content(_path(root, key))
+        for key, (_, mtime) in stamps.items()
+        if mtime >= before.taken_ns - RACY_NS and key != ENVIRONMENT
+    }
+    rows = [f.as_row() for f in findings]
+    try:
+        folder = folder_for_writing(root)
+        temporary = os.path.join(folder, f"{VERDICT_FILE}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            marshal.dump((FORMAT, stamps, racy, rows, files), handle)
+        os.replace(temporary, os.path.join(folder, VERDICT_FILE))
+    except OSError:
+        pass  # a read-only checkout validates every time
+
+
+def _path(root: Root, key: str) -> str:
+    if key.startswith(PACKAGE_PREFIX):
+        return os.path.join(PACKAGE, key.removeprefix(PACKAGE_PREFIX))
+    return os.path.join(root, key)
+
+
+def _content(path: str) -> bytes | None:
+    from xuncha.load.cache import digest  # only for racy files, rare: keeps hashlib out of start-up
+
+    try:
+        with open(path, "rb") as handle:
+            return digest(handle.read())
+    except OSError:
+        return None

@@ -1,0 +1,61 @@
+"""Where records live: the repository layout decides each file's kind (and schema)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xuncha.model.root import (
+    DATA_ROOTS as DATA_ROOTS,  # where records live: re-exported for the layout's users
+)
+
+UNIT_FOLDER_KINDS = frozenset(
+    {"feedback", "plan", "extensions", "reports", "clues", "supervision", "assessment"}
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a path says about its record: kind, round, unit and (for status/notice) the stem."""
+
+    kind: str
+    round: str | None = None
+    unit: str | None = None
+    stem: str | None = None
+
+
+def place_of(relpath: str) -> Place | None:
+    """The kind of record at ``relpath`` (POSIX, relative to the repo), or None if unknown.
+
+    units/U.yaml · rounds/R/round.yaml · rounds/R/U/<kind>.yaml ·
+    rounds/R/U/status/<problem>.yaml · rounds/R/U/notices/<N>.yaml
+    """
+    parts = [part for part in relpath.split("/") if part not in ("", ".")]  # PurePosixPath's parts, faster
+    if not parts or not parts[-1].endswith(".yaml"):
+        return None
+    stem = parts[-1][: -len(".yaml")]
+    if parts[0] == "units" and len(parts) == 2:
+        return Place("unit", stem=stem)
+    if parts[0] != "rounds":
+        return None
+    if len(parts) == 3 and stem == "round":
+        return Place("round", round=parts[1])
+    if len(parts) == 4 and stem in UNIT_FOLDER_KINDS:
+        return Place(stem, round=parts[1], unit=parts[2])
+    if len(parts) == 5 and parts[3] == "status":
+        return Place("status", round=parts[1], unit=parts[2], stem=stem)
+    if len(parts) == 5 and parts[3] == "notices":
+        return Place("notice", round=parts[1], unit=parts[2], stem=stem)
+    return None
+
+
+def schema_globs() -> dict[str, list[str]]:
+    """File patterns per schema, for editors (.vscode/settings.json) and docs."""
+    globs = {
+        "unit": ["units/*.yaml"],
+        "round": ["rounds/*/round.yaml"],
+        "status": ["rounds/*/*/status/*.yaml"],
+        "notice": ["rounds/*/*/notices/*.yaml"],
+    }
+    for kind in sorted(UNIT_FOLDER_KINDS):
+        globs[kind] = [f"rounds/*/*/{kind}.yaml"]
+    return globs

@@ -1,0 +1,75 @@
+"""A cache of parsed file versions from the git history, so the audit trail parses each one once.
+
+A blob id names its bytes for ever, so what a version parses to as one kind of record
+(its data when valid, None when not: :class:`xuncha.review.history.Versions`) holds until the
+schemas, xuncha or Python change — the fingerprint of :mod:`xuncha.load.cache`, which drops
+the whole cache. Sharded by blob id: ``xuncha history`` of one problem loads only the few
+shards holding its versions, and a new commit rewrites only the shards of its new ones.
+As the parse cache of the working tree: marshal (plain data only), atomic writes, an
+unreadable shard is ignored (its versions are parsed again), and a read-only checkout
+reads its history without a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from collections.abc import Iterable, Mapping
+from itertools import chain
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xuncha.load import cache
+from xuncha.load.cachefolder import CACHE_DIR, folder_for_writing, write_atomically
+
+if TYPE_CHECKING:  # history imports the YAML parser: not needed to read or write the cache
+    from xuncha.review.history import Parsed, VersionKey
+
+FORMAT = 1  # of an entry: (blob id, kind) → data or None
+SHARDS = 64  # blob ids are uniform hex: the first two digits spread versions evenly
+
+
+def fingerprint(schema_dir: Path) -> bytes:
+    """The parse cache's fingerprint (schemas, xuncha, Python) and this cache's format."""
+    return hashlib.blake2b(cache.fingerprint(schema_dir) + b"versions %d" % FORMAT, digest_size=16).digest()
+
+
+def shard_of(blob: str) -> int:
+    return int(blob[:2], 16) % SHARDS
+
+
+def shard_file(root: Path, shard: int) -> Path:
+    return root / CACHE_DIR / f"versions-{shard:02d}.marshal"
+
+
+def load(root: Path, stamp: bytes, wanted: Iterable[VersionKey]) -> dict[VersionKey, Parsed]:
+    """Every version cached with this ``stamp`` in the shards that hold one of ``wanted``.
+
+    Whole shards, not just ``wanted``: :func:`save` rewrites a shard from what was loaded.
+    """
+    found: dict[VersionKey, Parsed] = {}
+    for shard in sorted({shard_of(blob) for blob, _kind in wanted}):
+        try:
+            stored, table = marshal.loads(shard_file(root, shard).read_bytes())
+            if stored == stamp:
+                found.update(table)
+        except (OSError, EOFError, ValueError, TypeError):
+            continue  # absent, stale or unreadable: its versions are parsed again
+    return found
+
+
+def save(
+    root: Path, stamp: bytes, known: Mapping[VersionKey, Parsed], fresh: Mapping[VersionKey, Parsed]
+) -> None:
+    """Add the ``fresh`` versions: rewrite each shard they fall in, with what :func:`load` found there."""
+    tables: dict[int, dict[VersionKey, Parsed]] = {shard_of(blob): {} for blob, _kind in fresh}
+    for key, data in chain(known.items(), fresh.items()):
+        table = tables.get(shard_of(key[0]))
+        if table is not None:
+            table[key] = data
+    try:
+        folder_for_writing(root)
+        for shard, table in tables.items():
+            write_atomically(shard_file(root, shard), marshal.dumps((stamp, table)))
+    except (OSError, ValueError):  # ValueError: marshal met a value it cannot write
+        pass  # a read-only checkout still reads its history, just without a cache

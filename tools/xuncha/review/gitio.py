@@ -1,0 +1,291 @@
+"""The only module that talks to git (through GitPython). Everything else is pure.
+
+Reading is built for volume: a tree's data files are listed with one ``ls-tree``
+(or ``ls-files`` for the staged index) and their contents read through one
+``cat-file --batch --buffer`` process; the history is one ``git log --raw``.
+One git call per file would be a hundred times slower on a 10,000-commit ledger.
+
+Writing happens only in :func:`import_history`, which creates a *new* repository
+from a fast-import stream (the demo history); nothing here rewrites an existing one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+from xuncha.model.layout import DATA_ROOTS
+from xuncha.model.repo import data_files
+
+EMPTY_BLOB = "0" * 40
+MAINLINES = ("main", "origin/main")
+
+
+class GitError(Exception):
+    """A git problem the user must fix (no repository, unknown ref); the message is Chinese."""
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One data file changed by one commit: blob ids before and after (None when absent)."""
+
+    path: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit as ``git log`` reports it; dates are ISO 8601 with the committer's offset."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    author_email: str
+    authored: str
+    committer: str
+    committed: str
+    message: str
+    changes: tuple[FileChange, ...] = ()
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+
+@dataclass
+class Snapshot:
+    """The data files of one side of a review: path → blob id, contents read on demand."""
+
+    label: str
+    ids: dict[str, str]
+    _repo: git.Repo | None = None
+    _cached: dict[str, bytes] = field(default_factory=dict)
+
+    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """Contents of ``paths`` (those that exist on this side), in one batch."""
+        wanted = [p for p in paths if p in self.ids]
+        missing = [self.ids[p] for p in wanted if p not in self._cached]
+        if missing and self._repo is not None:
+            blobs = read_blobs(self._repo, missing)
+            self._cached.update((p, blobs[self.ids[p]]) for p in wanted if p not in self._cached)
+        return {p: self._cached[p] for p in wanted}
+
+
+def open_repo(root: Path) -> git.Repo:
+    """The git repository holding ``root`` (which must be its top level)."""
+    try:
+        repo = git.Repo(root)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise GitError(f"{root} 不是 git 仓库的根目录：审阅和台账需要 git 历史。") from None
+    return repo
+
+
+def _run(repo: git.Repo, *args: str) -> bytes:
+    try:
+        out: bytes = repo.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False)
+    except git.GitCommandError as error:
+        detail = (error.stderr or "").strip().removeprefix("stderr:").strip(" '\n")
+        raise GitError(f"git {args[0]} 失败：{detail}") from None
+    return out
+
+
+def has_commits(repo: git.Repo) -> bool:
+    return repo.head.is_valid()
+
+
+def is_shallow(repo: git.Repo) -> bool:
+    """A shallow clone's history stops short: its oldest commit would seem to add every file."""
+    return _run(repo, "rev-parse", "--is-shallow-repository").strip() == b"true"
+
+
+def resolve(repo: git.Repo, ref: str) -> str:
+    """The commit id of ``ref``, or a Chinese error naming it."""
+    try:
+        return str(repo.commit(ref).hexsha)
+    except (git.BadName, ValueError, git.GitCommandError):
+        raise GitError(f"找不到提交或分支“{ref}”。") from None
+
+
+def mainline(repo: git.Repo) -> str | None:
+    """The name of the main branch (local first, then the remote's), if there is one."""
+    for name in MAINLINES:
+        try:
+            repo.commit(name)
+        except (git.BadName, ValueError, git.GitCommandError):
+            continue
+        return name
+    return None
+
+
+def merge_base(repo: git.Repo, ref: str = "HEAD") -> str:
+    """Where ``ref`` branched off main: the default base of a review."""
+    main = mainline(repo)
+    if main is None:
+        raise GitError("找不到 main 分支：请用 --base 指定审阅的基线（例如 --base origin/master）。")
+    bases = repo.merge_base(main, ref)
+    if not bases:
+        raise GitError(f"{ref} 与 {main} 没有共同的祖先提交：请用 --base 指定基线。")
+    return str(bases[0].hexsha)
+
+
+def _is_data(path: str) -> bool:
+    return path.split("/", 1)[0] in DATA_ROOTS and path.endswith((".yaml", ".yml"))
+
+
+def at_ref(repo: git.Repo, ref: str, label: str | None = None) -> Snapshot:
+    """The data files of a commit: one ``ls-tree``; contents come later in one batch."""
+    sha = resolve(repo, ref)
+    out = _run(repo, "ls-tree", "-r", "-z", "--full-tree", sha, "--", *DATA_ROOTS)
+    ids: dict[str, str] = {}
+    for item in out.split(b"\0"):
+        if item:
+            meta, path = item.split(b"\t", 1)
+            name = path.decode("utf-8", errors="surrogateescape")
+            if meta.split()[1] == b"blob" and _is_data(name):
+                ids[name] = meta.split()[2].decode()
+    return Snapshot(label or f"{ref}（{sha[:7]}）", ids, repo)
+
+
+def empty(label: str = "（空仓库）") -> Snapshot:
+    """The base of a review in a repository with no commits yet."""
+    return Snapshot(label, {})
+
+
+def staged(repo: git.Repo) -> Snapshot:
+    """What ``git commit`` would record: the index (stage 0; conflicted entries are left out)."""
+    out = _run(repo, "ls-files", "-s", "-z", "--", *DATA_ROOTS)
+    ids: dict[str, str] = {}
+    for item in out.split(b"\0"):
+        if item:
+            meta, path = item.split(b"\t", 1)
+            _mode, sha, stage = meta.split()
+            name = path.decode("utf-8", errors="surrogateescape")
+            if stage == b"0" and _is_data(name):
+                ids[name] = sha.decode()
+    return Snapshot("暂存区", ids, repo)
+
+
+def worktree(root: Path) -> Snapshot:
+    """The files on disk (tracked or not); ids are git blob ids, so unchanged files compare equal."""
+    snapshot = Snapshot("工作区", {})
+    for relpath in data_files(root):
+        raw = (root / relpath).read_bytes()
+        snapshot.ids[relpath] = blob_id(raw)
+        snapshot._cached[relpath] = raw
+    return snapshot
+
+
+def blob_id(raw: bytes) -> str:
+    """The id git gives these bytes as a blob."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
+
+
+def read_blobs(repo: git.Repo, shas: Iterable[str]) -> dict[str, bytes]:
+    """Many blobs through one ``cat-file --batch --buffer`` process, requests and replies pipelined."""
+    todo = list(dict.fromkeys(s for s in shas if s != EMPTY_BLOB))
+    if not todo:
+        return {}
+    process = repo.git.cat_file("--batch", "--buffer", as_process=True, istream=subprocess.PIPE)
+    request = "".join(f"{sha}\n" for sha in todo).encode()
+
+    def feed() -> None:
+        process.stdin.write(request)
+        process.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    out: bytes = process.stdout.read()
+    writer.join()
+    process.wait()
+    return _parse_batch(todo, out)
+
+
+def _parse_batch(todo: list[str], out: bytes) -> dict[str, bytes]:
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    for sha in todo:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        if header[-1] == b"missing":
+            raise GitError(f"git 对象 {sha} 不存在（仓库可能是浅克隆：请用 fetch-depth: 0 完整克隆）。")
+        size = int(header[2])
+        blobs[sha] = out[end + 1 : end + 1 + size]
+        pos = end + 2 + size
+    return blobs
+
+
+_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%cI", "%B")
+_FORMAT = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
+
+
+def log(repo: git.Repo, ref: str) -> list[Commit]:
+    """Every commit reachable from ``ref``, parents before children, with its data-file changes.
+
+    One ``git log --raw`` (blob ids included, so no ``ls-tree`` per commit); merges
+    list no changes of their own, which is what an audit trail wants: the change
+    belongs to the commit that made it, the merge is its approval.
+    """
+    sha = resolve(repo, ref)
+    options = (
+        "--date-order",
+        "--reverse",
+        "--root",
+        "--no-renames",
+        "--raw",
+        "--no-abbrev",
+        "--no-color",
+        "-z",
+    )
+    out = _run(repo, "log", sha, *options, f"--format={_FORMAT}")
+    return [_commit(chunk) for chunk in out.split(b"\x1e") if chunk]
+
+
+def _commit(chunk: bytes) -> Commit:
+    parts = chunk.split(b"\x1f", len(_FIELDS))
+    sha, parents, author, email, authored, committer, committed, message = (
+        p.decode("utf-8", errors="replace") for p in parts[: len(_FIELDS)]
+    )
+    return Commit(
+        sha,
+        tuple(parents.split()),
+        author,
+        email,
+        authored,
+        committer,
+        committed,
+        message.strip(),
+        tuple(_raw_changes(parts[len(_FIELDS)])),
+    )
+
+
+def _raw_changes(raw: bytes) -> Iterable[FileChange]:
+    """``:old-mode new-mode old new status\\0path\\0`` records, data files only."""
+    tokens = raw.lstrip(b"\0\n").split(b"\0")
+    for meta, path in zip(tokens[::2], tokens[1::2], strict=False):
+        if not meta.startswith(b":"):
+            continue
+        fields = meta[1:].split()
+        name = path.decode("utf-8", errors="surrogateescape")
+        if _is_data(name):
+            old, new = fields[2].decode(), fields[3].decode()
+            yield FileChange(name, None if old == EMPTY_BLOB else old, None if new == EMPTY_BLOB else new)
+
+
+def import_history(out: Path, stream: bytes, branch: str = "main") -> None:
+    """Create a new repository at ``out`` from a fast-import stream and check out ``branch``."""
+    if out.exists() and any(out.iterdir()):
+        raise GitError(f"{out} 已存在且不为空：演示历史只写入新的目录。")
+    out.mkdir(parents=True, exist_ok=True)
+    repo = git.Repo.init(out, initial_branch=branch)
+    process = repo.git.fast_import("--quiet", istream=subprocess.PIPE, as_process=True)
+    _, errors = process.communicate(stream)
+    if process.returncode != 0:
+        raise GitError(f"git fast-import 失败：{errors.decode('utf-8', errors='replace').strip()}")
+    repo.git.checkout("-f", branch)

@@ -1,0 +1,324 @@
+"""The audit trail (台账) from git: who changed a problem, who approved it by merging, and when.
+
+Pure: takes the commits of one ``git log --raw`` pass (:func:`xuncha.review.gitio.log`)
+and the blobs they name, and answers per change: the date, what it means
+(:mod:`xuncha.review.changes`), the commit and its author (the clerk), and how it reached
+main — the merge (its author is the approver; the pull-request number comes from
+the message) or a squash commit, or neither: then it was pushed straight to
+main and is flagged as unreviewed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from xuncha.model.findings import Finding
+from xuncha.model.index import Folder, Json, Record
+from xuncha.model.layout import Place, place_of
+from xuncha.review.changes import SECTIONS, Change, compare
+from xuncha.review.gitio import Commit, FileChange
+from xuncha.review.pull_request import SchemaCheck, parse_record
+
+DIRECT = "未经审核（直接推送）"
+PROBLEM_ID = re.compile(r"^(?P<round>[^/]+)/(?P<unit>[^/]+)/(?P<problem>P[0-9]{2,3}(\.[0-9]{1,3}){0,2})$")
+# Files whose changes may concern one problem; the rest of a folder concerns the unit.
+PROBLEM_FILES = ("feedback.yaml", "plan.yaml", "extensions.yaml", "supervision.yaml")
+PROBLEM_KINDS = frozenset({"status", *(name.removesuffix(".yaml") for name in PROBLEM_FILES)})
+ProblemKey = tuple[str, str, str]  # round, unit, problem
+CONTEXT_KINDS = ("plan", "extensions")
+
+_SUBJECT_PR = (
+    re.compile(r"^Merge pull request #(\d+)\b"),  # GitHub merge commit
+    re.compile(r"^Merge pull request '.*' \(#(\d+)\)"),  # Gitea merge commit
+    re.compile(r"\(#(\d+)\)\s*$"),  # squash merge: "标题 (#12)"
+)
+_BODY_PR = re.compile(r"^See merge request \S*!(\d+)\s*$", re.MULTILINE)  # GitLab
+
+
+def pull_request(message: str) -> int | None:
+    """The pull/merge request number a merge or squash message names, if any."""
+    subject = message.split("\n", 1)[0].strip()
+    for pattern in _SUBJECT_PR:
+        found = pattern.search(subject)
+        if found:
+            return int(found.group(1))
+    found = _BODY_PR.search(message)
+    return int(found.group(1)) if found else None
+
+
+@dataclass(frozen=True)
+class Approval:
+    """How a commit reached main: through ``commit`` (a merge or squash), approved by ``merger``."""
+
+    reviewed: bool
+    commit: str | None = None
+    merger: str | None = None
+    date: str | None = None
+    pr: int | None = None
+    squash: bool = False
+
+    def label(self) -> str:
+        if not self.reviewed:
+            return DIRECT
+        how = "，".join(
+            x
+            for x in (f"#{self.pr}" if self.pr else "", "压缩合并" if self.squash else "", self.date or "")
+            if x
+        )
+        return f"审核合并：{self.merger}（{how}）"
+
+    def as_json(self) -> dict[str, object] | None:
+        if not self.reviewed:
+            return None
+        return {
+            "commit": self.commit,
+            "merger": self.merger,
+            "date": self.date,
+            "pr": self.pr,
+            "squash": self.squash,
+        }
+
+
+def approvals(commits: Sequence[Commit], tip: str) -> dict[str, Approval]:
+    """For every commit reachable from ``tip``: the mainline commit that brought it in.
+
+    Walk main's first-parent line oldest first; a merge brings in whatever its
+    other parents reach that main had not seen. Linear in the number of commits.
+    """
+    by_sha = {c.sha: c for c in commits}
+    line: list[str] = []
+    sha: str | None = tip
+    while sha is not None and sha in by_sha:
+        line.append(sha)
+        parents = by_sha[sha].parents
+        sha = parents[0] if parents else None
+    seen: set[str] = set()
+    found: dict[str, Approval] = {}
+    for sha in reversed(line):
+        commit = by_sha[sha]
+        seen.add(sha)
+        if len(commit.parents) > 1:
+            approval = Approval(True, sha, commit.author, commit.committed[:10], pull_request(commit.message))
+            found.update((s, approval) for s in _brought_in(by_sha, commit.parents[1:], seen))
+        else:
+            number = pull_request(commit.message)
+            squash = Approval(True, sha, commit.committer, commit.committed[:10], number, squash=True)
+            found[sha] = squash if number is not None else Approval(False)
+    return found
+
+
+def _brought_in(by_sha: Mapping[str, Commit], start: Sequence[str], seen: set[str]) -> Iterator[str]:
+    stack = list(start)
+    while stack:
+        sha = stack.pop()
+        if sha in seen or sha not in by_sha:
+            continue
+        seen.add(sha)
+        yield sha
+        stack.extend(by_sha[sha].parents)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One commit's change to one file, in words, with who did it and who approved it."""
+
+    commit: Commit
+    file: str
+    place: Place
+    approval: Approval
+    changes: tuple[Change, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def date(self) -> str:
+        return self.commit.authored[:10]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "date": self.date,
+            "round": self.place.round,
+            "unit": self.place.unit,
+            "file": self.file,
+            "commit": self.commit.sha,
+            "subject": self.commit.subject,
+            "author": self.commit.author,
+            "author_email": self.commit.author_email,
+            "reviewed": self.approval.reviewed,
+            "merge": self.approval.as_json(),
+            "flag": None if self.approval.reviewed else DIRECT,
+            "changes": [c.as_json() for c in self.changes],
+            "violations": [f"{f.code} {f.message}" for f in self.findings],
+        }
+
+
+def problem_paths(round_id: str, unit: str, problem: str) -> Callable[[str], bool]:
+    """Which files can say something about one problem."""
+    folder = f"rounds/{round_id}/{unit}/"
+    wanted = {f"{folder}status/{problem}.yaml", *(folder + name for name in PROBLEM_FILES)}
+    return wanted.__contains__
+
+
+def round_paths(round_id: str) -> Callable[[str], bool]:
+    prefix = f"rounds/{round_id}/"
+    return lambda path: path.startswith(prefix)
+
+
+VersionKey = tuple[str, str]  # a file version: its blob id and the kind of record it is read as
+Parsed = Json | None  # a file version's data when valid, None when it is not
+
+
+def versions_read(commits: Iterable[Commit], wanted: Callable[[str], bool]) -> set[VersionKey]:
+    """The file versions a trail of the wanted files reads: what the shell finds cached or fetches."""
+    read: set[VersionKey] = set()
+    for change in (f for c in commits for f in c.changes if wanted(f.path)):
+        place = place_of(change.path)
+        if place is not None:  # what a version parses to depends on its bytes and its kind only
+            read.update((blob, place.kind) for blob in (change.old, change.new) if blob)
+    return read
+
+
+class Versions:
+    """Parsed file versions, each parsed once however many commits and paths name it.
+
+    ``known`` holds versions parsed before (the shell's cache by blob id); those parsed
+    here are collected in ``fresh`` for the shell to keep. ``blobs`` needs only the rest.
+    """
+
+    def __init__(
+        self, blobs: Mapping[str, bytes], check: SchemaCheck, known: Mapping[VersionKey, Parsed] | None = None
+    ) -> None:
+        self.blobs = blobs
+        self.check = check
+        self.known: Mapping[VersionKey, Parsed] = known or {}
+        self.fresh: dict[VersionKey, Parsed] = {}
+        self.records: dict[tuple[str, str], Record | None] = {}
+
+    def get(self, path: str, blob: str | None) -> Record | None:
+        if blob is None:
+            return None
+        if (path, blob) not in self.records:
+            self.records[path, blob] = self._record(path, blob)
+        return self.records[path, blob]
+
+    def _record(self, path: str, blob: str) -> Record | None:
+        place = place_of(path)
+        if place is None:
+            return None
+        key = (blob, place.kind)
+        if key in self.known:
+            data = self.known[key]
+        elif key in self.fresh:
+            data = self.fresh[key]
+        else:
+            record = parse_record(path, self.blobs[blob], self.check)[0]
+            data = self.fresh[key] = record.data if record is not None else None
+        return None if data is None else Record(path, place, data)
+
+
+def trail(
+    commits: Sequence[Commit],
+    found: Mapping[str, Approval],
+    versions: Versions,
+    wanted: Callable[[str], bool],
+    problem: str | None = None,
+) -> list[Entry]:
+    """Every change to the wanted files, oldest first; with ``problem``, only lines about it."""
+    context: dict[tuple[str, str], Folder] = {}
+    entries: list[Entry] = []
+    for commit in commits:
+        for change in commit.changes:
+            if wanted(change.path):
+                entry = _entry(commit, change, found, versions, context)
+                if entry is not None and problem is not None:
+                    entry = narrow(entry, problem)
+                if entry is not None:
+                    entries.append(entry)
+    return entries
+
+
+def narrow(entry: Entry, problem: str) -> Entry | None:
+    """The part of ``entry`` about one problem (its status file, or lines naming it), if any."""
+    status = _is_status(entry.file, problem)
+    lines = tuple(c for c in entry.changes if status or problem in c.problems)
+    if not lines:
+        return None
+    findings = tuple(f for f in entry.findings if problem in f.message)
+    return replace(entry, changes=lines, findings=findings)
+
+
+def any_problem_path(path: str) -> bool:
+    """Files that can say something about some problem: what a whole-repository trail reads."""
+    place = place_of(path)
+    return place is not None and place.kind in PROBLEM_KINDS
+
+
+def by_problem(entries: Iterable[Entry]) -> dict[ProblemKey, list[Entry]]:
+    """Each problem's trail, oldest first, from one trail of many problems (the site's single pass).
+
+    Equal to :func:`trail` with ``problem`` for each of them, without reading git once per problem.
+    """
+    grouped: dict[ProblemKey, list[Entry]] = {}
+    for entry in entries:
+        round_id, unit = entry.place.round, entry.place.unit
+        if round_id is None or unit is None:
+            continue
+        named = [p for c in entry.changes for p in c.problems]
+        if entry.place.kind == "status" and entry.place.stem:
+            named.append(entry.place.stem)
+        for problem in dict.fromkeys(named):
+            part = narrow(entry, problem)
+            if part is not None:
+                grouped.setdefault((round_id, unit, problem), []).append(part)
+    return grouped
+
+
+def _entry(
+    commit: Commit,
+    change: FileChange,
+    found: Mapping[str, Approval],
+    versions: Versions,
+    context: dict[tuple[str, str], Folder],
+) -> Entry | None:
+    old, new = versions.get(change.path, change.old), versions.get(change.path, change.new)
+    place = place_of(change.path)
+    if place is None:
+        return None
+    approval = found.get(commit.sha, Approval(False))
+    if (change.new is not None and new is None) or (old is None and new is None):
+        line = Change("files", f"{change.path} 的这一版本未通过校验，无法解读", place.round, place.unit)
+        return Entry(commit, change.path, place, approval, (line,), ())
+    folder = _context(context, place.round, place.unit, new)
+    diff = compare(old, new, folder)
+    if not diff.changes:
+        return None
+    return Entry(commit, change.path, place, approval, tuple(diff.changes), tuple(diff.findings))
+
+
+def _is_status(path: str, problem: str) -> bool:
+    return path.endswith(f"/status/{problem}.yaml")
+
+
+def _context(
+    context: dict[tuple[str, str], Folder], round_id: str | None, unit: str | None, new: Record | None
+) -> Folder | None:
+    """The unit folder as of this commit, for the plan and extensions that changes refer to."""
+    if round_id is None or unit is None:
+        return None
+    folder = context.setdefault((round_id, unit), Folder(round_id, unit))
+    if new is not None and new.place.kind in CONTEXT_KINDS:
+        folder.records[new.place.kind] = new
+    return folder
+
+
+def text(entries: Sequence[Entry], title: str, *, where: bool) -> str:
+    """The trail as plain Chinese lines (``where``: prefix each entry with round/unit)."""
+    lines = [f"{title}（{len(entries)} 条记录）", ""]
+    for entry in entries:
+        at = "/".join(p for p in (entry.place.round, entry.place.unit) if p) + "  " if where else ""
+        who = f"填报：{entry.commit.author}  {entry.approval.label()}"
+        lines.append(f"{entry.date}  {at}提交 {entry.commit.sha[:8]}  {who}")
+        lines += [f"    {SECTIONS[c.section]}：{c.text}" for c in entry.changes]
+        lines += [f"    ⚠ {f.code} {f.message}" for f in entry.findings]
+    return "\n".join(lines) + "\n"
