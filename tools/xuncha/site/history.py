@@ -1,0 +1,92 @@
+"""Every problem's change history for the internal site, read from git in one pass.
+
+The I/O shell of the problem pages' "变更记录": one ``git log --raw`` of the
+mainline and one ``cat-file --batch`` for the file versions it names, for the
+whole repository, then :func:`xuncha.review.history.by_problem` splits the trail per
+problem. One git call per problem page would cost minutes at 10,000 problems.
+Only the internal site asks: the names of clerks and approvers are internal.
+
+No history is not an error: a copy without ``.git``, a shallow clone, or a
+machine without git still builds, and the pages say that there is no history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xuncha.model import schemas
+from xuncha.load.collector import without_collector
+
+if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported where used
+    from git import Repo
+
+    from xuncha.review.history import Entry, ProblemKey
+
+
+@dataclass(frozen=True)
+class Trails:
+    """Each problem's changes, oldest first; ``by_problem`` is None when there is no usable history."""
+
+    by_problem: Mapping[ProblemKey, Sequence[Entry]] | None
+    note: str | None = None  # why there is none, for the build log
+
+
+_READ: dict[Path, tuple[str, Trails]] = {}  # per repository: the tip read last, and its trails
+
+
+@without_collector  # thousands of commits and file versions, none cyclic
+def read_trail(
+    root: Path, repo: Repo, tip: str, wanted: Callable[[str], bool], problem: str | None = None
+) -> list[Entry]:
+    """The trail of the wanted files on the line ending at ``tip``: one ``git log``, one blob batch.
+
+    File versions parsed by an earlier run come from the cache (:mod:`xuncha.blobcache`);
+    only the others are read from git and parsed, and then kept for the next run.
+    """
+    from xuncha.review import blobcache, gitio, history
+
+    commits = gitio.log(repo, tip)
+    schema_dir = schemas.schema_dir(root)
+    stamp = blobcache.fingerprint(schema_dir)
+    named = history.versions_read(commits, wanted)
+    known = blobcache.load(root, stamp, named)
+    blobs = gitio.read_blobs(repo, (blob for blob, kind in named if (blob, kind) not in known))
+    versions = history.Versions(blobs, partial(schemas.check, schema_dir), known)
+    found = history.approvals(commits, gitio.resolve(repo, tip))
+    entries = history.trail(commits, found, versions, wanted, problem)
+    if versions.fresh:
+        blobcache.save(root, stamp, known, versions.fresh)
+    return entries
+
+
+def read(root: Path) -> Trails:
+    """All problems' trails on the mainline (as ``xuncha history``: main, else HEAD), kept per tip.
+
+    ``xuncha serve`` rebuilds on every save; the history only changes with a new commit.
+    """
+    try:
+        from xuncha.review import gitio, history
+    except ImportError:
+        return Trails(None, "找不到 git 程序：问题页不显示变更记录。")
+    try:
+        repo = gitio.open_repo(root)
+        if not gitio.has_commits(repo):
+            return Trails(None, "仓库还没有任何提交：问题页不显示变更记录。")
+        if gitio.is_shallow(repo):
+            return Trails(
+                None, "仓库是浅克隆，历史不完整：问题页不显示变更记录（请用 fetch-depth: 0 完整克隆）。"
+            )
+        tip = gitio.resolve(repo, gitio.mainline(repo) or "HEAD")
+        kept = _READ.get(root)
+        if kept is not None and kept[0] == tip:
+            return kept[1]
+        entries = read_trail(root, repo, tip, history.any_problem_path)
+    except gitio.GitError as error:
+        return Trails(None, f"{error}问题页不显示变更记录。")
+    trails = Trails(history.by_problem(entries))
+    _READ[root] = (tip, trails)
+    return trails
