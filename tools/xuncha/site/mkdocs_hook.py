@@ -43,8 +43,12 @@ PAGES: dict[str, Page] = {}  # page source path → its generated page (HTML for
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Load the domain dictionary here (absolute path), so search works from any working directory."""
+    """Load the domain dictionary here (absolute path), so search works from any working directory.
+
+    Drop the theme's "Made with Material for MkDocs" footer link: the intranet has no internet, and
+    ``xuncha build`` replaces the config's ``extra``, so the setting lives here for every build."""
     jieba.load_userdict(str(SEARCH_TERMS))
+    config.extra["generator"] = False
     return config
 
 
