@@ -248,3 +248,19 @@ def test_xinghai_demo_shows_every_state(run_cli: Run, xinghai_demo: Path) -> Non
         "E1",
         "2026-09-30",
     )
+
+
+def test_the_finished_demo_round_is_off_the_daily_list_and_says_so(run_cli: Run) -> None:
+    """Seed 002's round (汨罗, all 23 problems done by the 2024-06-11 notice) is recorded as closed:
+    nothing of it is red today, and the list says which unit it left out and why."""
+    result = overdue(run_cli, REPO, "--as-of", "2026-11-23", "--round", "2023-yy-tiji", "--fail-on", "red")
+    assert result.exit_code == 0, result.output
+    assert "共 0 项，红 0" in result.output
+    assert (
+        "整改已办结，不再列入每日逾期清单：汨罗市委巡察机构（2023-yy-tiji/miluo-xcjg，2024-06-11 办结）"
+        in (result.output)
+    )
+    everything = json.loads(overdue(run_cli, REPO, "--as-of", "2026-11-23", "--format", "json").output)
+    assert everything["obligations"] and not any(
+        o["round"] == "2023-yy-tiji" for o in everything["obligations"]
+    )

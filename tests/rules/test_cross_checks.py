@@ -421,6 +421,73 @@ def test_xc305_end_before_start(
     assert phrase in found.message
 
 
+# --- XC306, XC320: a unit's rectification accepted as finished ---------------------------------
+
+ROUND_FILE = "rounds/2025-t-r1/round.yaml"
+
+
+def close(root: Path, accepted: str, archived: str | None = None) -> None:
+    closure = f"    closure:\n      accepted: {accepted}\n      accepted_by: 测试区委巡察工作领导小组\n"
+    if archived:
+        closure += f"      archived: {archived}\n"
+    edit(root, ROUND_FILE, "    feedback_date: 2025-06-16\n", "    feedback_date: 2025-06-16\n" + closure)
+
+
+def complete(root: Path, *leaves: str) -> None:
+    for leaf in leaves:
+        write(
+            root,
+            f"rounds/2025-t-r1/t-unit/status/{leaf}.yaml",
+            f"""
+            round: 2025-t-r1
+            unit: t-unit
+            problem: {leaf}
+            log:
+              - date: 2025-08-01
+                state: 整改中
+                note: 启动整改。
+              - date: 2025-09-01
+                state: 已完成
+                note: 整改完成。
+                evidence:
+                  - title: 整改报告
+            """,
+        )
+
+
+def test_xc320_closed_while_problems_are_open(minimal_repo: Path) -> None:
+    close(minimal_repo, "2025-11-28")
+    found = only(minimal_repo, "XC320")
+    assert where(found) == (ROUND_FILE, 12, 17)
+    assert "P01.1、P01.2" in found.message and "P02" not in found.message
+
+
+def test_xc320_counts_only_what_was_done_by_the_closing_day(minimal_repo: Path) -> None:
+    complete(minimal_repo, "P01.1", "P01.2")
+    close(minimal_repo, "2025-08-15")  # P01.x completed on 2025-09-01, P02 on 2025-09-20
+    assert "P01.1、P01.2、P02" in only(minimal_repo, "XC320").message
+
+
+def test_a_unit_closed_when_all_is_done_is_clean(minimal_repo: Path) -> None:
+    complete(minimal_repo, "P01.1", "P01.2")
+    close(minimal_repo, "2025-11-28", archived="2025-12-05")
+    assert findings(minimal_repo) == []
+
+
+@pytest.mark.parametrize(
+    ("accepted", "archived", "line", "phrase"),
+    [("2025-06-16", None, 12, "不晚于反馈日期"), ("2025-11-28", "2025-11-27", 14, "早于认定办结日期")],
+)
+def test_xc306_closure_dates_out_of_order(
+    minimal_repo: Path, accepted: str, archived: str | None, line: int, phrase: str
+) -> None:
+    complete(minimal_repo, "P01.1", "P01.2")
+    close(minimal_repo, accepted, archived)
+    found = [f for f in findings(minimal_repo) if f.code == "XC306"]  # (closing on feedback day: XC320 too)
+    assert [f.line for f in found] == [line]
+    assert phrase in found[0].message
+
+
 # --- XC310–XC313: the status lifecycle --------------------------------------------------------
 
 

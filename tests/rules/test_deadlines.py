@@ -434,3 +434,57 @@ def test_judge(due: date, done: date | None, as_of: date, expected: tuple[State,
 def test_state_labels() -> None:
     assert [s.label for s in State] == ["按时完成", "逾期完成", "未到期", "即将到期", "已逾期"]
     assert [light.label for light in Light] == ["绿", "黄", "红"]
+
+
+# --- a unit whose rectification was accepted as finished (closure) -------------------------------
+
+CLOSURE = """\
+    closure:
+      accepted: 2025-11-28
+      accepted_by: 测试区委巡察工作领导小组
+"""
+
+
+def close_unit(root: Path) -> None:
+    """Complete the two open leaves, then record the unit as accepted on 2025-11-28."""
+    for leaf, day in (("P01.1", "2025-10-15"), ("P01.2", "2025-11-20")):
+        write(
+            root,
+            f"{FOLDER}/status/{leaf}.yaml",
+            f"round: 2025-t-r1\nunit: t-unit\nproblem: {leaf}\nlog:\n"
+            f"  - date: {day}\n    state: 整改中\n    note: 启动整改。\n"
+            f"  - date: {day}\n    state: 已完成\n    note: 整改完成。\n"
+            "    evidence:\n      - title: 整改报告\n",
+        )
+    round_file = root / ROUND / "round.yaml"
+    text = round_file.read_text(encoding="utf-8")
+    round_file.write_text(
+        text.replace("    feedback_date: 2025-06-16\n", "    feedback_date: 2025-06-16\n" + CLOSURE)
+    )
+
+
+def test_a_closed_unit_stands_as_on_its_closing_day_and_leaves_the_daily_list(wujiang: Path) -> None:
+    open_plan = run(wujiang, date(2026, 11, 23))
+    close_unit(wujiang)
+    plan = run(wujiang, date(2026, 11, 23))
+    closing = date(2025, 11, 28)
+    assert plan.closed == {("2025-t-r1", "t-unit"): closing}
+    assert plan.daily == ()  # the round-level procedures of the minimal round: none under wujiang
+    # nothing fell due after closing undone: the quarterly duty stops, the completion report is gone
+    assert all(o.done is not None or o.due <= closing for o in plan.obligations)
+    assert any(o.rule == "completion-report" for o in open_plan.obligations)
+    assert not any(o.rule == "completion-report" for o in plan.obligations)
+    assert {o.item for o in plan.obligations if o.rule == "quarterly-progress"} == {"2025Q3"}
+    # what was missed before closing is still on the record, counted to the closing day
+    progress = by_key(plan)["progress-report"]  # never filed: overdue, counted to the closing day
+    assert (progress.state, progress.days) == (State.OVERDUE, (closing - progress.due).days)
+    assert by_key(plan)["life-meeting-materials"].state is State.LATE
+    q3 = next(o for o in plan.obligations if o.item == "2025Q3")
+    assert (q3.due, q3.done, q3.state) == (date(2025, 9, 30), date(2025, 10, 9), State.LATE)
+
+
+def test_before_its_closing_day_a_unit_is_tracked_as_any_other(wujiang: Path) -> None:
+    close_unit(wujiang)
+    plan = run(wujiang, date(2025, 11, 27))
+    assert plan.closed == {}
+    assert plan.daily == plan.obligations

@@ -154,3 +154,16 @@ def test_search_reads_a_problems_text_once(built: tuple[Path, Result]) -> None:
             assert title == node.id and node.wording in text
         else:
             assert title == f"{node.id} {node.wording}" and node.wording not in text
+
+
+def test_a_closed_unit_shows_its_closure_and_no_lights(built: tuple[Path, Result]) -> None:
+    """The finished seed-002 round: its unit page says when and by whom it was closed, and the
+    dashboard's overdue lists carry nothing of it."""
+    out, _ = built
+    unit = _html(out / "internal" / "rounds" / "2023-yy-tiji" / "miluo-xcjg" / "index.html")
+    assert "2024年6月11日经中共汨罗市委巡察工作领导小组认定办结" in unit
+    assert "xc-lamp xc-red" not in unit
+    open_unit = _html(out / "internal" / "rounds" / "2025-ch-r1" / "ch-ctjt" / "index.html")
+    assert "未办结（每日跟踪时限和红黄绿灯）" in open_unit
+    dashboard = _html(out / "internal" / "index.html")
+    assert "rounds/2025-ch-r1/" in dashboard and "rounds/2023-yy-tiji/miluo-xcjg" not in dashboard

@@ -87,9 +87,7 @@ def overdue_command(
         plan = schedule(
             checked.index, rules.profiles, config(root).get("profile"), rules.calendar, as_of, window=window
         )
-        found = _selected(
-            ctx, list(plan.obligations), checked.index.rounds, checked.index.units, round_id, unit_id
-        )
+        found = _selected(ctx, list(plan.daily), checked.index.rounds, checked.index.units, round_id, unit_id)
         if baseline is not None:
             found = report.worsened(found, _baseline(ctx, baseline))
         names = {
@@ -97,6 +95,11 @@ def overdue_command(
         }
         findings = [*rules.findings, *plan.findings]
         click.echo(_render(found, as_of, names, findings, output, notify_list))
+        closed = {
+            k: d for k, d in plan.closed.items() if round_id in (None, k[0]) and unit_id in (None, k[1])
+        }
+        if closed and output != "json":
+            click.echo(report.closed_note(closed, names, md=output == "markdown"))
     _warn(findings if output != "json" else [], len(checked.index.broken))
     failed = bool(findings) or (fail_on is not None and any(o.light in FAILING[fail_on] for o in found))
     ctx.exit(EXIT_FINDINGS if failed else 0)

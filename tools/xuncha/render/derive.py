@@ -35,7 +35,9 @@ def enrich(index: Index, setting: Setting, as_of: str) -> Callable[[SiteModel], 
         for round_view in model.rounds:
             round_view.dues = [due_row(o) for o in by_unit.get((round_view.id, None), [])]
             for view in round_view.units:
-                _attach_unit(view, by_unit.get((view.round_id, view.unit_id), []), index, setting, day)
+                found = by_unit.get((view.round_id, view.unit_id), [])
+                closed = schedule.closed.get((view.round_id, view.unit_id))
+                _attach_unit(view, found, index, setting, day, closed)
             _rank(round_view.units)
 
     return attach
@@ -57,10 +59,16 @@ def due_row(o: Obligation) -> DueRow:
     return DueRow(what, o.due.isoformat(), light_of(o), signed_days(o), done)
 
 
-def _attach_unit(view: UnitView, found: list[Obligation], index: Index, setting: Setting, day: date) -> None:
-    problems = {o.problem: o for o in found if o.rule == deadlines.PROBLEM and o.problem}
-    view.leaves = [_with_deadline(leaf, problems.get(leaf.node.id)) for leaf in view.leaves]
-    view.dues = [due_row(o) for o in found if o.rule != deadlines.PROBLEM]
+def _attach_unit(
+    view: UnitView, found: list[Obligation], index: Index, setting: Setting, day: date, closed: date | None
+) -> None:
+    """A closed unit keeps its score (read from its whole record) but shows no lights or dues:
+    it has left the daily tracking."""
+    view.closed = closed.isoformat() if closed else None
+    if closed is None:
+        problems = {o.problem: o for o in found if o.rule == deadlines.PROBLEM and o.problem}
+        view.leaves = [_with_deadline(leaf, problems.get(leaf.node.id)) for leaf in view.leaves]
+        view.dues = [due_row(o) for o in found if o.rule != deadlines.PROBLEM]
     sheet = scoring.score_unit(index, setting, view.round_id, view.unit_id, day, tuple(found))
     view.score = score_row(sheet) if sheet is not None else None
     view.sheet = sheet

@@ -74,6 +74,7 @@ class UnitView:
     score: ScoreRow | None = None
     rank: int | None = None
     sheet: Sheet | None = None  # the scorer's sheet, kept for ranking
+    closed: str | None = None  # the day its rectification was accepted as finished (办结)
 
     @property
     def counts(self) -> Tally:

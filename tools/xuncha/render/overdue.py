@@ -156,6 +156,17 @@ def _width(cell: str) -> int:
 # ---------------------------------------------------------------------------- markdown
 
 
+def closed_note(closed: Mapping[tuple[str, str], date], names: Mapping[str, str], *, md: bool) -> str:
+    """The units left out because their rectification was accepted as finished, so a reader
+    does not take a shorter list for a lost one."""
+    listed = "；".join(
+        f"{names.get(unit, unit)}（{round_id}/{unit}，{day.isoformat()} 办结）"
+        for (round_id, unit), day in sorted(closed.items())
+    )
+    said = f"另有 {len(closed)} 个单位整改已办结，不再列入每日逾期清单：{listed}"
+    return f"\n> {said}" if md else f"\n{said}"
+
+
 def markdown(found: list[Obligation], as_of: date, names: Mapping[str, str]) -> str:
     """For a pull-request comment, a job summary or a page."""
     lines = [f"## {summary(found, as_of)}"]

@@ -61,8 +61,18 @@ def _facts(view: UnitView, round_view: RoundView) -> str:
         ["通报口径", f"{said['aspects']}个方面{said['problems']}个问题" if said else "—"],
         ["末级问题", f"{c.total}个：已完成{c.completed}个，基本完成{c.basic}个，未完成{c.open}个"],
         ["整改落实率", percent(c.completed, c.total)],
+        ["整改办结", _closure(e) if view.closed else "未办结（每日跟踪时限和红黄绿灯）"],
     ]
     return table(["项目", "内容"], rows)
+
+
+def _closure(entry: Json) -> str:
+    """When and by whom the rectification was accepted as finished, and when it was archived."""
+    closure = entry["closure"]
+    said = f"{cn_date(str(closure['accepted']))}经{h(str(closure['accepted_by']))}认定办结"
+    if closure.get("archived"):
+        said += f"，{cn_date(str(closure['archived']))}归档"
+    return said + "；不再列入每日逾期清单和红黄绿灯"
 
 
 def problem_tree(view: UnitView) -> str:

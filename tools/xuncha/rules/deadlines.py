@@ -6,6 +6,11 @@ measured against the latest extension approved by ``as_of`` (the original
 deadline and the extension stay on the obligation). Nothing dated after
 ``as_of`` counts: a report filed tomorrow is not done today.
 
+A unit whose rectification was accepted as finished (``closure`` in round.yaml)
+is judged as of its acceptance day: what it did or missed before stays on the
+record (scores read it), nothing falls due after it, and it leaves the daily
+overdue list and its lights (:attr:`Schedule.daily`).
+
 Day counts are calendar days: ``days`` is how late (逾期完成), how overdue
 (已逾期), how many days are left (未到期 / 即将到期), or how early (按时完成).
 """
@@ -119,6 +124,12 @@ class Schedule:
 
     obligations: tuple[Obligation, ...]
     findings: tuple[Finding, ...]
+    closed: Mapping[tuple[str, str], date]  # (round, unit) → the day its rectification was accepted
+
+    @property
+    def daily(self) -> tuple[Obligation, ...]:
+        """What is still tracked day by day: every obligation but those of closed units."""
+        return tuple(o for o in self.obligations if (o.round, o.unit) not in self.closed)
 
 
 def obligations(
@@ -149,13 +160,15 @@ def schedule(
     """
     found: list[Obligation] = []
     findings: list[Finding] = []
+    closed: dict[tuple[str, str], date] = {}
     for round_id in sorted(index.rounds):
         record = index.rounds[round_id]
         profile = _profile_for(record, profiles, default_profile, findings)
         if profile is not None:
             context = _Round(index, record, profile, calendar, as_of, _window(profile, window), findings)
             found.extend(context.obligations())
-    return Schedule(tuple(found), tuple(findings))
+            closed.update(context.closed)
+    return Schedule(tuple(found), tuple(findings), closed)
 
 
 def _window(profile: Profile, window: int | None) -> int:
@@ -219,6 +232,7 @@ class _Round:
         self.as_of_text = as_of.isoformat()
         self.known_addressees: dict[tuple[str | None, Light, People | None], tuple[str, ...]] = {}
         self.unit_rules = [rule for rule in profile.rules if not rule.per_round]
+        self.closed: dict[tuple[str, str], date] = {}
 
     def obligations(self) -> Iterator[Obligation]:
         for rule in self.profile.rules:
@@ -228,6 +242,8 @@ class _Round:
             feedback = self.known(entry.get("feedback_date"))
             if feedback is not None:
                 unit = _Unit(self, entry, feedback, ("units", i, "feedback_date"))
+                if unit.closed is not None:
+                    self.closed[(self.id, unit.id)] = unit.closed
                 yield from unit.obligations()
 
     def _round_rule(self, rule: Rule) -> Iterator[Obligation]:
@@ -299,7 +315,7 @@ class _Round:
         people: People | None = None,
     ) -> Obligation:
         """The obligation with its state, day count, light and who to tell."""
-        state, days = judge(due, done, self.as_of, self.window)
+        state, days = judge(due, done, unit.as_of if unit is not None else self.as_of, self.window)
         light = _LIGHTS.get(state, GREEN)
         return _obligation(
             {
@@ -353,6 +369,8 @@ class _Unit:
         self, round_: _Round, entry: dict[str, Any], feedback: date, where: tuple[str | int, ...]
     ) -> None:
         self.round, self.id, self.feedback, self.where = round_, str(entry["unit"]), feedback, where
+        self.closed = round_.known((entry.get("closure") or {}).get("accepted"))
+        self.as_of = self.closed or round_.as_of  # a closed unit's record stands as on its closing day
         record = round_.index.units.get(self.id)
         data = record.data if record is not None else {}
         self.type = data.get("type")
@@ -365,6 +383,13 @@ class _Unit:
         }
 
     def obligations(self) -> Iterator[Obligation]:
+        """Its obligations; once closed, none that fell due after closing undone."""
+        closed = self.closed
+        for o in self._all():
+            if closed is None or o.done is not None or o.due <= closed:
+                yield o
+
+    def _all(self) -> Iterator[Obligation]:
         for rule in self.round.unit_rules:
             if not rule.applies(self.round.kind, self.type):
                 continue
@@ -432,7 +457,7 @@ class _Unit:
         if rule.every.next_quarter:
             year, quarter = next_quarter(year, quarter)
         first, last = quarter_bounds(year, quarter)
-        while first <= self.round.as_of and (until is None or last <= until):
+        while first <= self.as_of and (until is None or last <= until):
             label = quarter_label(year, quarter)
             due = self.round.due_after(rule, last, *self._origin(file, name))
             if due is not None:

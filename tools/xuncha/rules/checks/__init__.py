@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 from xuncha.model.findings import Finding
 from xuncha.model.index import Index
-from xuncha.rules.checks import assessment, dates, evidence, identity, lifecycle, references
+from xuncha.rules.checks import assessment, closure, dates, evidence, identity, lifecycle, references
 
 Rule = Callable[[Index], Iterator[Finding]]
 
@@ -19,6 +19,7 @@ RULES: tuple[Rule, ...] = (
     *dates.RULES,
     *lifecycle.RULES,
     *assessment.RULES,
+    *closure.RULES,
     *evidence.RULES,
 )
 
