@@ -1,0 +1,142 @@
+"""What each piece of speed machinery buys: ``xuncha validate`` with it and without it, side by side.
+
+Each piece is taken out by the driver below, in the measured process only, never in the code:
+
+* ``gc``: the collector pauses (``gc.disable``/``gc.freeze`` made no-ops);
+* ``replay``: the stored whole-repository verdict (``verdict.replay`` always misses, so a
+  repeated run parses nothing but still stats, indexes and checks);
+* ``forked``: parsing on every core (``--jobs 1``).
+
+Every run is a whole process started from the command line (start-up counted), the two sides
+alternate (A B A B …) in the same states — ``cold`` (no cache), ``warm`` (nothing changed) or
+``edited`` (one status file changed, then the whole repository) — and each figure is the median
+with its min and max. The baseline is a bare libyaml parse of the same files in one process
+(as in ``bench_validate.py``), measured in the same run, so the goals can be read off:
+cold ≤ 1.0×, warm ≤ 0.15×.
+
+    .venv/bin/python tools/bench/bench_machinery.py --sizes 1000,10000 --runs 5
+    .venv/bin/python tools/bench/bench_machinery.py --pieces forked,gc --states cold
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_validate import REPO, bare_parse, child_env, touch_one, yaml_files
+
+from xuncha.demo.synth import Config, write_repo
+from xuncha.load.cache import CACHE_DIR
+
+DRIVER = r"""
+import sys
+piece = sys.argv.pop(1)
+if piece == "gc":
+    import gc
+    gc.disable = gc.freeze = lambda: None
+elif piece == "replay":
+    from xuncha.load import verdict
+    verdict.replay = lambda *args: None
+sys.argv[0] = "xuncha"
+from xuncha.cli.main import main
+main()
+"""
+PIECES = {  # piece → (the side with it, the side without it, states it matters in)
+    "gc": ("as-is", "gc", ("cold", "edited")),
+    "replay": ("as-is", "replay", ("warm",)),
+    "forked": ("as-is", "forked-off", ("cold",)),
+}
+
+
+def run(piece: str, root: Path) -> None:
+    """One whole ``xuncha validate`` process; a failing run invalidates the benchmark."""
+    jobs = ["--jobs", "1"] if piece == "forked-off" else []
+    command = [sys.executable, "-c", DRIVER, piece, "--root", str(root), "validate", *jobs]
+    done = subprocess.run(command, capture_output=True, text=True, env=child_env(root.parent), check=False)
+    if done.returncode != 0:
+        sys.exit(f"{piece}: validate failed ({done.returncode}):\n{done.stdout[-1500:]}{done.stderr[-1500:]}")
+
+
+def setup_for(state: str, root: Path, edits: list[int]) -> Callable[[], None]:
+    def setup() -> None:
+        if state == "cold":
+            shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+        elif state == "edited":
+            touch_one(root, edits[0] % 50)
+            edits[0] += 1
+
+    return setup
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def compare(pieces: list[str], states: list[str], root: Path, runs: int) -> list[str]:
+    files = yaml_files(root)
+    baseline = [timed(lambda: bare_parse(files)) for _ in range(runs)]
+    lines = [f"  基线（libyaml 单进程解析）：{_spread(baseline)}"]
+    edits = [0]
+    for piece in pieces:
+        with_it, without, matters = PIECES[piece]
+        for state in (s for s in states if s in matters):
+            setup = setup_for(state, root, edits)
+            run(with_it, root)  # the state's starting point: cache and verdict as that side leaves them
+            times: dict[str, list[float]] = {with_it: [], without: []}
+            for _ in range(runs):
+                for side in (with_it, without):
+                    if state == "warm":
+                        run(side, root)  # the side's own warm state (a replay needs its own verdict)
+                    setup()
+                    times[side].append(timed(lambda side=side: run(side, root)))
+            a, b = statistics.median(times[with_it]), statistics.median(times[without])
+            base = statistics.median(baseline)
+            lines.append(
+                f"  {piece:9} {state:6} 有：{_spread(times[with_it])}（{a / base:.2f}× 基线）"
+                f"  无：{_spread(times[without])}（{b / base:.2f}× 基线）  无/有 = {b / a:.2f}"
+            )
+    return lines
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.3f} s [{min(values):.3f}–{max(values):.3f}]"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description="每项提速机制的收益：有它和没有它的 xuncha validate 交替对比。"
+    )
+    parser.add_argument("--sizes", default="1000,10000,50000", help="问题数，逗号分隔。")
+    parser.add_argument("--pieces", default=",".join(PIECES), help=f"要测的机制（{','.join(PIECES)}）。")
+    parser.add_argument("--states", default="cold,warm,edited", help="要测的状态（cold,warm,edited）。")
+    parser.add_argument("--runs", type=int, default=5, help="每一侧运行几次（取中位数，默认 5）。")
+    parser.add_argument(
+        "--repo", type=Path, help="已有的合成仓库（其问题数只用于显示）；不给则在临时目录生成。"
+    )
+    args = parser.parse_args()
+    pieces, states = args.pieces.split(","), args.states.split(",")
+    workdir = Path(tempfile.mkdtemp(prefix="xuncha-machinery-"))
+    try:
+        for problems in (int(s) for s in args.sizes.split(",")):
+            root = args.repo or workdir / f"repo-{problems}"
+            if args.repo is None:
+                write_repo(root, Config(problems, 0), REPO / "schemas")
+            print(f"{problems:,} 个问题（{len(yaml_files(root)):,} 个文件，负载 {os.getloadavg()[0]:.1f}）：")
+            print("\n".join(compare(pieces, states, root, args.runs)), flush=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
