@@ -19,7 +19,7 @@ from click.testing import Result
 from yaml.resolver import BaseResolver
 
 from xuncha.load.parse import BOM, load_bytes
-from xuncha.load.yamlsafe import IMPLICIT, Composer
+from xuncha.load.yamlsafe import RESOLVERS, compose
 from xuncha.model.findings import Finding
 
 TOWN = "units/t-town.yaml"
@@ -307,30 +307,29 @@ RESOLVED = (
 
 
 class Reference(BaseResolver):
-    """PyYAML's own resolution over the same table (no timestamps)."""
+    """PyYAML's own resolution over the same table."""
 
-    yaml_implicit_resolvers = IMPLICIT
+    yaml_implicit_resolvers = RESOLVERS
+
+
+def test_the_table_has_no_timestamps() -> None:
+    tags = {tag for resolvers in RESOLVERS.values() for tag, _ in resolvers}
+    assert "tag:yaml.org,2002:timestamp" not in tags and "tag:yaml.org,2002:int" in tags
 
 
 @pytest.mark.parametrize("value", RESOLVED)
-@pytest.mark.parametrize("implicit", [(True, False), (False, True)])
-def test_scalars_resolve_as_pyyaml_resolves_them_without_timestamps(
-    value: str, implicit: tuple[bool, bool]
-) -> None:
-    expected = Reference().resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
-    assert Composer("").resolve(yaml.ScalarNode, value, implicit) == expected
+def test_scalars_resolve_as_pyyaml_resolves_them_without_timestamps(value: str) -> None:
+    for text, implicit in ((f"v: {value}", (True, False)), (f"v: '{value}'", (False, True))):
+        node = compose(text)
+        assert isinstance(node, yaml.MappingNode)
+        expected = Reference().resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+        assert node.value[0][1].tag == expected, text
 
 
 def test_collections_take_the_default_tags() -> None:
-    for kind in (yaml.MappingNode, yaml.SequenceNode):
-        expected = Reference().resolve(kind, None, (True, False))  # type: ignore[no-untyped-call]
-        assert Composer("").resolve(kind, None, (True, False)) == expected  # type: ignore[arg-type]
-
-
-def test_the_table_has_no_timestamps_and_no_wildcards() -> None:
-    tags = {tag for resolvers in IMPLICIT.values() for tag, _ in resolvers}
-    assert "tag:yaml.org,2002:timestamp" not in tags and "tag:yaml.org,2002:int" in tags
-    assert None not in IMPLICIT  # BaseResolver would try those for every scalar; Composer does not
+    node = compose("m: {a: 1}\ns: [1]\n")
+    assert isinstance(node, yaml.MappingNode)
+    assert [value.tag for _, value in node.value] == ["tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"]
 
 
 def test_a_collection_tagged_as_a_string_is_refused_as_before() -> None:

@@ -7,13 +7,11 @@ alias expansion (billion laughs) and keep dates as text for our own checks.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
 from yaml import MappingNode, ScalarNode, SequenceNode
-from yaml._yaml import CParser
 
 Data = object
 MAX_ALIAS_EXPANSION = 10_000
@@ -24,70 +22,26 @@ SCALAR_TAGS = frozenset({STR, INT, FLOAT, BOOL, NULL})
 
 
 # PyYAML's implicit resolvers, less the timestamp: dates stay text for our own checks
-IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+RESOLVERS = {
     first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
 }
-# YAML 1.1's booleans and nulls: the only words its resolvers claim (yaml/resolver.py)
-WORDS = {
-    **dict.fromkeys(
-        ["yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE"], BOOL
-    ),
-    **dict.fromkeys(["on", "On", "ON", "off", "Off", "OFF"], BOOL),
-    **dict.fromkeys(("~", "null", "Null", "NULL", ""), NULL),
-}
-WORD_INITIALS = frozenset(word[:1] for word in WORDS)  # "" included: an empty plain scalar
-DIGITS = frozenset("0123456789")
 
 
-class Composer(CParser):
-    """libyaml's parser and composer with our resolver: YAML text to nodes, nothing more.
+class Loader(yaml.CSafeLoader):
+    """libyaml's safe loader with :data:`RESOLVERS`. Only its composer is used (:func:`compose`):
+    :func:`build` makes the data.
 
-    Not a PyYAML loader: we build data from the nodes ourselves (:func:`build`), so a
-    loader's constructors would only be set up for nothing, and its path resolvers are
-    called for every node to do nothing (together a sixth of composing our files).
+    (A hand-made composer and resolver used to save a tenth of composing at 1,000 problems and
+    2 % of a cold run at 10,000: not worth its code; ``tools/bench/bench_machinery.py``.)
     """
 
-    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
-        """PyYAML's resolution (:class:`yaml.resolver.BaseResolver`), without its Python work
-        where the answer is known: libyaml asks for every node of every file.
-
-        A scalar no implicit resolver can claim is a string (most of ours are Chinese text);
-        a scalar starting like a YAML 1.1 boolean or null is one exactly when it is one of
-        their few words; collections take the default tags (we have no path resolvers).
-        A scalar starting with a digit and holding a "-" that no exponent's "e" precedes is
-        no YAML 1.1 number (a number's "-" is its sign or its exponent's): our dates, mostly.
-        Numbers and the rest still go through PyYAML's regular expressions.
-        """
-        if kind is not ScalarNode:
-            return MAP if kind is MappingNode else SEQ
-        first = value[:1]
-        if not implicit[0] or first not in IMPLICIT:
-            return STR
-        if first in WORD_INITIALS:
-            return WORDS.get(value, STR)
-        if first in DIGITS and _dash_not_exponent(value):
-            return STR
-        for tag, pattern in IMPLICIT[first]:
-            if pattern.match(value):
-                return tag
-        return STR
-
-    def descend_resolver(self, parent: yaml.Node | None, index: object) -> None:
-        """Path resolvers would look here: we have none."""
-
-    def ascend_resolver(self) -> None:
-        """Path resolvers would look here: we have none."""
+    yaml_implicit_resolvers = RESOLVERS
 
 
 def compose(text: str) -> yaml.Node | None:
     """The node graph of one YAML document (None if empty); ``yaml.YAMLError`` on bad syntax."""
-    return Composer(text).get_single_node()
-
-
-def _dash_not_exponent(value: str) -> bool:
-    dash = value.find("-")
-    return dash > 0 and value[dash - 1] not in "eE"
+    return yaml.compose(text, Loader=Loader)
 
 
 @dataclass(frozen=True)
