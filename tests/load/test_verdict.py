@@ -4,8 +4,6 @@ and any change to what the verdict depends on is noticed."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from pytest import MonkeyPatch
@@ -117,19 +115,23 @@ def test_evidence_read_outside_the_data_folders_is_stamped(minimal_repo: Path) -
     assert verdict.replay(minimal_repo) is None
 
 
-def test_replaying_skips_the_pipeline_imports(minimal_repo: Path) -> None:
-    """The point of replaying: a repeated `xuncha validate` imports neither click, PyYAML nor the rules."""
-    validate(minimal_repo)
-    probe = (
-        "import sys\nfrom xuncha.cli import launch\n"
-        "code = launch.answer(*launch.plain_validate(sys.argv[1:]))\n"
-        "heavy = ('click', 'yaml', 'xuncha.pipeline', 'xuncha.rules.checks')\n"
-        "print(code, sorted(m for m in heavy if m in sys.modules))"
-    )
-    args = ["--root", str(minimal_repo), "validate"]
-    done = subprocess.run([sys.executable, "-c", probe, *args], check=True, capture_output=True, text=True)
-    assert done.stdout.splitlines()[-1] == "0 []"
-    assert "校验通过：6 个文件（6 个未改动）" in done.stdout
+def test_a_replayed_validate_parses_nothing_and_runs_no_rule(
+    minimal_repo: Path, monkeypatch: MonkeyPatch
+) -> None:
+    """The point of replaying: a repeated `xuncha validate` neither parses, loads the cache nor checks."""
+    from xuncha import pipeline
+    from xuncha.load import cache
+
+    first = validate(minimal_repo)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a replayed run does no work")
+
+    for module, name in ((pipeline, "_parse_all"), (cache, "load"), (pipeline, "_ready_rules")):
+        monkeypatch.setattr(module, name, refuse)
+    again = validate(minimal_repo, need_index=False)
+    assert again.findings == first.findings
+    assert again.files == again.from_cache == first.files == 6
 
 
 def test_a_site_build_reloads_the_data_only_after_a_change(minimal_repo: Path) -> None:

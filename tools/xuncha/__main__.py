@@ -1,5 +1,5 @@
 """``python -m xuncha``: the same entry point as the ``xuncha`` command."""
 
-from xuncha.cli.launch import main
+from xuncha.cli.main import main
 
 main()

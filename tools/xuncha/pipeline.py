@@ -6,6 +6,7 @@ This module does the I/O; everything it calls is pure.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -66,12 +67,14 @@ def validate(
     jobs: int = 0,
     use_cache: bool = True,
     cross_checks: bool = True,
+    need_index: bool = True,
 ) -> Report:
     """Validate ``files`` (relpaths; default: the whole repository) with everything they refer to.
 
     A whole-repository run with the cache keeps its verdict (:mod:`xuncha.load.verdict`); while
     nothing changes, the next one builds the index from the cache and reuses that verdict
-    instead of running the rules again. ``cross_checks=False`` is for commands that need
+    instead of running the rules again; ``need_index=False`` (``xuncha validate``) skips even
+    that and answers from the verdict alone. ``cross_checks=False`` is for commands that need
     the index, not the verdict (the deadline report): each file is still parsed and
     schema-checked, and a file with errors still kept out of the index, but the cross-file
     rules do not run.
@@ -79,6 +82,8 @@ def validate(
     whole = files is None and use_cache and cross_checks
     before = verdict.inputs(root) if whole else None
     known = verdict.replay(root, before) if before is not None else None
+    if known is not None and not need_index:
+        return Report(known.findings, known.files, known.files, build_index([], frozenset()))
     wanted = scope_of(root, files) if files is not None else _data_files(root, before)
     use_cache = use_cache and _worth_caching(root, files, wanted)
     schema_dir = schemas.schema_dir(root)
@@ -119,8 +124,6 @@ def _evidence_hashes(root: Path, files: list[str]) -> dict[str, str | None]:
     """SHA-256 of each evidence file whose hash a record keeps (None when the file is missing)."""
     if not files:
         return {}
-    import hashlib  # only here: it loads OpenSSL, which a run without recorded hashes never needs
-
     hashes: dict[str, str | None] = {}
     for relpath in files:
         try:

@@ -6,17 +6,18 @@ Exit codes: 0 clean, 1 findings, 2 usage errors (and internal errors).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
 import click
 
-from xuncha.cli.launch import EXIT_USAGE, internal_error
 from xuncha.model.repo import NotARepository, find_root
 from xuncha.render import validation
 
 EXIT_FINDINGS = 1
+EXIT_USAGE = 2  # usage and internal errors
 
 # command → the module defining it. Modules are imported only when their command
 # runs, so `xuncha validate` (pre-commit, every save) does not pay for site,
@@ -90,11 +91,21 @@ def validate_command(
 
     root = repository(ctx)
     files = _relative(root, paths) if paths else None
-    report = validate(root, files, jobs=jobs or 0, use_cache=not no_cache)
+    report = validate(root, files, jobs=jobs or 0, use_cache=not no_cache, need_index=False)
     out, err = validation.rendered(report.findings, report.files, report.from_cache, output)
-    click.echo(out, nl=False)
-    click.echo(err, nl=False, err=True)
+    _print(out, err)
     ctx.exit(validation.exit_code(report.findings, strict))
+
+
+def _print(out: str, err: str) -> None:
+    """Both streams; a reader that stops reading (`xuncha validate | head`) is not an error, and
+    the rest of the output goes nowhere instead of failing again when Python flushes at exit."""
+    try:
+        click.echo(out, nl=False)
+        click.echo(err, nl=False, err=True)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _relative(root: Path, paths: tuple[Path, ...]) -> list[str]:
@@ -108,6 +119,15 @@ def _relative(root: Path, paths: tuple[Path, ...]) -> list[str]:
         except ValueError:
             raise click.UsageError(f"{path} 不在仓库 {root} 之内。") from None
     return out
+
+
+def internal_error(error: BaseException) -> str:
+    """What a clerk sees instead of a traceback (which XUNCHA_DEBUG=1 prints as well)."""
+    if os.environ.get("XUNCHA_DEBUG"):
+        import traceback
+
+        traceback.print_exception(error)
+    return f"内部错误：{type(error).__name__}: {error}（设置 XUNCHA_DEBUG=1 可查看详情，请报告此问题）"
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ version in the fingerprint and the fallback to "no cache" on anything unreadable
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import marshal
 import os
 import sys
@@ -30,11 +31,6 @@ from typing import TYPE_CHECKING
 from xuncha import __version__
 from xuncha.load.cachefolder import CACHE_DIR as CACHE_DIR
 from xuncha.load.cachefolder import RACY_NS, folder_for_writing, write_atomically
-
-try:  # hashlib's own BLAKE2b, without importing hashlib, which first loads OpenSSL (~4 ms of each start)
-    from _blake2 import blake2b
-except ImportError:  # a Python built without it: hashlib finds one
-    from hashlib import blake2b
 
 if TYPE_CHECKING:  # yamlsafe imports PyYAML: not needed to read or write the cache
     from xuncha.load.yamlsafe import Data
@@ -64,12 +60,12 @@ def trusted_mtime(info: os.stat_result) -> int:
 
 def digest(raw: bytes) -> bytes:
     """Content hash: BLAKE2b is faster than SHA-256 and more than strong enough here."""
-    return blake2b(raw, digest_size=16).digest()
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def fingerprint(schema_dir: Path) -> bytes:
     """What the cached verdicts depend on besides the files: the schemas, our version and Python's."""
-    hasher = blake2b(f"{__version__} {FORMAT} {sys.version}".encode(), digest_size=16)
+    hasher = hashlib.blake2b(f"{__version__} {FORMAT} {sys.version}".encode(), digest_size=16)
     for path in sorted(schema_dir.glob("*.schema.json")):
         hasher.update(path.name.encode())
         hasher.update(path.read_bytes())

@@ -1,7 +1,4 @@
-"""The ``.xuncha-cache`` folder, which holds the parse caches and the last verdict.
-
-Standard library only: :mod:`xuncha.cli.launch` reads the verdict before anything else loads.
-"""
+"""The ``.xuncha-cache`` folder, which holds the parse caches and the last verdict."""
 
 from __future__ import annotations
 

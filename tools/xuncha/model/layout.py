@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xuncha.model.root import (
-    DATA_ROOTS as DATA_ROOTS,  # where records live: re-exported for the layout's users
-)
+DATA_ROOTS = ("rounds", "units")  # the folders records live in
 
 UNIT_FOLDER_KINDS = frozenset(
     {"feedback", "plan", "extensions", "reports", "clues", "supervision", "assessment"}

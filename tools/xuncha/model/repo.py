@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from xuncha.model import root as repository_root
-from xuncha.model.root import DATA_ROOTS
+from xuncha.model.layout import DATA_ROOTS
 
 
 class NotARepository(Exception):
@@ -17,10 +16,10 @@ class NotARepository(Exception):
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` that holds ``schemas/`` and ``rounds/`` or ``units/``."""
-    found = repository_root.find(str(start))
-    if found is None:
-        raise NotARepository(str(start))
-    return Path(found)
+    for candidate in (start, *start.parents):
+        if (candidate / "schemas").is_dir() and any((candidate / d).is_dir() for d in DATA_ROOTS):
+            return candidate
+    raise NotARepository(str(start))
 
 
 def data_files(root: Path, under: Path | None = None) -> list[str]:
