@@ -14,6 +14,7 @@ import yaml
 
 from xuncha.load.yamlsafe import Data, Locator, NodeProblem, build
 from xuncha.model.findings import Finding, at
+from xuncha.model.ondisk import Refused, TooLarge
 
 BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -40,6 +41,32 @@ def load_bytes(file: str, raw: bytes) -> Loaded:
         return Loaded(file, None, tuple(findings))
     data = _parse(file, text, findings)
     return Loaded(file, data, tuple(findings))
+
+
+def unreadable(file: str, error: OSError) -> Finding:
+    """Why a file of the data tree was not read: not a regular file (XC013), too large (XC014),
+    or refused by the system (XC000)."""
+    if isinstance(error, Refused):
+        return at(
+            file,
+            "XC013",
+            f"这是{error.kind}，不是普通文件：没有读取，也不能留在数据目录中",
+            "rounds/ 和 units/ 中只能放普通文件：删除它，把真正的文件（不是链接）放在这里；"
+            "以 .yaml 结尾的文件夹请改名。",
+            line=1,
+            column=1,
+        )
+    if isinstance(error, TooLarge):
+        return at(
+            file,
+            "XC014",
+            f"文件过大（{error.size:,} 字节，上限 {error.limit:,} 字节），没有读取",
+            "记录文件只写要点；长篇材料作为佐证附件放在 evidence/ 下。"
+            "确需更大的记录，在 pyproject.toml 的 [tool.xuncha] 中调整 record_max_mb。",
+            line=1,
+            column=1,
+        )
+    return at(file, "XC000", f"无法读取文件：{error.strerror}", "检查文件权限。", line=1, column=1)
 
 
 def _decode(file: str, raw: bytes, findings: list[Finding]) -> str | None:

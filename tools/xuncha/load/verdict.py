@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 from xuncha.load.cachefolder import CACHE_DIR, RACY_NS, folder_for_writing
+from xuncha.model.ondisk import read, refused
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,6 +46,11 @@ class Inputs:
 
     def __init__(self, stamps: Stamp, taken_ns: int) -> None:
         self.stamps, self.taken_ns = stamps, taken_ns
+
+    @property
+    def special(self) -> set[str]:
+        """The inputs that are no regular file (stamped by what they are)."""
+        return {key for key, (size, _) in self.stamps.items() if isinstance(size, str) and key != ENVIRONMENT}
 
 
 class Replayed:
@@ -75,22 +81,24 @@ def inputs(root: Root) -> Inputs:
     return Inputs(found, taken)
 
 
-def _walk(folder: str, prefix: str) -> Iterator[tuple[str, tuple[int, int]]]:
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, tuple[int | str, int]]]:
     """(key, stamp) of every file below ``folder`` (strings, not Paths: this runs for every file)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        special = refused(info.st_mode, entry.name)
+        if special is None and entry.is_dir(follow_symlinks=False):
             if not entry.name.startswith(".") and entry.name != "__pycache__":  # as data_files
                 yield from _walk(entry.path, f"{prefix}{entry.name}/")
             continue
-        try:
-            info = entry.stat()
-        except OSError:
-            continue
-        yield f"{prefix}{entry.name}", (info.st_size, info.st_mtime_ns)
+        # a link or special file is stamped by what it is: it is refused whatever it points at
+        yield f"{prefix}{entry.name}", (info.st_size, info.st_mtime_ns) if special is None else (special, 0)
 
 
 def _stat(path: str) -> tuple[int, int]:
@@ -164,7 +172,6 @@ def _content(path: str) -> bytes | None:
     from xuncha.load.cache import digest  # only for racy files, rare: keeps hashlib out of start-up
 
     try:
-        with open(path, "rb") as handle:
-            return digest(handle.read())
+        return digest(read(path, sys.maxsize)[0])  # a regular file only: a FIFO would never end
     except OSError:
         return None
