@@ -143,6 +143,18 @@ def _parse(file: str, text: str, findings: list[Finding]) -> Data:
         last_line = max(1, len(text.splitlines()))
         findings.append(replace(finding, line=min(finding.line, last_line)))
         return None
+    except RecursionError:  # libyaml stops at 1,000 levels; building the data, Python sooner
+        findings.append(
+            at(
+                file,
+                "XC015",
+                "括号或缩进嵌套的层次过深，无法读取",
+                "记录只需要几层缩进：检查是否多写了方括号“[”、花括号“{”或缩进。",
+                line=1,
+                column=1,
+            )
+        )
+        return None
     findings.extend(_node_finding(file, problem) for problem in problems)
     if any(problem.kind == "alias-bomb" for problem in problems):
         return None
@@ -206,6 +218,11 @@ _SYNTAX_HINTS = (
     ("did not find expected key", "缩进不一致", "同一层级的键要左对齐；列表项以 “- ” 开头。"),
     ("did not find expected '-' indicator", "列表项缩进不一致", "同一列表的各项 “- ” 要左对齐。"),
     ("found undefined alias", "使用了未定义的别名（*）", "删除别名，直接写出内容。"),
+    (
+        "exceeded maximum nesting depth",
+        "括号或缩进嵌套的层次过深",
+        "记录只需要几层缩进：检查是否多写了方括号“[”、花括号“{”或缩进。",
+    ),
     ("did not find expected ','", "方括号或花括号没有闭合", "检查 [ ] 与 { } 是否成对，各项之间用逗号分隔。"),
     (
         "did not find expected node content",
