@@ -23,6 +23,7 @@ import site
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from stat import S_IFDIR
 
 from xuncha.load.cachefolder import CACHE_DIR, RACY_NS, folder_for_writing
 from xuncha.model.ondisk import read, refused
@@ -88,17 +89,21 @@ def _walk(folder: str, prefix: str) -> Iterator[tuple[str, tuple[int | str, int]
     except OSError:
         return
     for entry in entries:
-        try:
-            info = entry.stat(follow_symlinks=False)
+        try:  # d_type tells files and folders apart without a system call; the rest need an lstat
+            if entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                yield f"{prefix}{entry.name}", (info.st_size, info.st_mtime_ns)
+                continue
+            mode = (
+                S_IFDIR if entry.is_dir(follow_symlinks=False) else entry.stat(follow_symlinks=False).st_mode
+            )
+            special = refused(mode, entry.name)
         except OSError:
             continue
-        special = refused(info.st_mode, entry.name)
-        if special is None and entry.is_dir(follow_symlinks=False):
-            if not entry.name.startswith(".") and entry.name != "__pycache__":  # as data_files
-                yield from _walk(entry.path, f"{prefix}{entry.name}/")
-            continue
-        # a link or special file is stamped by what it is: it is refused whatever it points at
-        yield f"{prefix}{entry.name}", (info.st_size, info.st_mtime_ns) if special is None else (special, 0)
+        if special is not None:  # stamped by what it is: it is refused whatever it points at
+            yield f"{prefix}{entry.name}", (special, 0)
+        elif not entry.name.startswith(".") and entry.name != "__pycache__":  # as data_files
+            yield from _walk(entry.path, f"{prefix}{entry.name}/")
 
 
 def _stat(path: str) -> tuple[int, int]:
