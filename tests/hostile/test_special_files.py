@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from clerk_support import make_demo
+
 STATUS = "rounds/2025-t-r1/t-unit/status"
 RECORD = f"{STATUS}/P02.yaml"
 GUARD_SECONDS = 60  # a hang is killed here and fails the test; a run takes well under a second
@@ -27,8 +29,11 @@ def xuncha(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def refused(result: subprocess.CompletedProcess[str], relpath: str, code: str = "XC013") -> None:
     """Exit 1, the path and the code in the output, a Chinese message, no traceback."""
     assert result.returncode == 1, result.stdout + result.stderr
-    line = next((x for x in result.stdout.splitlines() if x.startswith(f"{relpath}:1:1: {code} ")), None)
-    assert line is not None, result.stdout
+    said = (
+        result.stdout + result.stderr
+    ).splitlines()  # validate reports on stdout, clerk commands on stderr
+    line = next((x for x in said if x.startswith(f"{relpath}:1:1: {code} ")), None)
+    assert line is not None, result.stdout + result.stderr
     assert "不是普通文件" in line or "文件过大" in line
     assert "Traceback" not in result.stderr
 
@@ -140,3 +145,14 @@ def test_the_size_cap_comes_from_the_repository_config(minimal_repo: Path) -> No
     result = xuncha(minimal_repo, "validate", "--no-cache")
     refused(result, RECORD, "XC014")
     assert "上限 104 字节" in result.stdout  # 0.0001 MB
+
+
+def test_a_clerk_command_refuses_a_fifo_in_place_of_the_record(tmp_path: Path) -> None:
+    """``xuncha progress`` reads the status file before it appends: a FIFO there must not hang it."""
+    demo = make_demo(tmp_path)
+    relpath = "rounds/2026-ch-r2/ch-jtj/status/P03.2.yaml"
+    (demo / relpath).unlink()
+    os.mkfifo(demo / relpath)
+    note = ("--date", "2026-11-20", "--note", "已上线", "--by", "建设管理科")
+    result = xuncha(demo, "progress", "2026-ch-r2/ch-jtj/P03.2", *note)
+    refused(result, relpath)

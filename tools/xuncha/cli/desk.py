@@ -21,10 +21,11 @@ import click
 from xuncha.clerk import gitops
 from xuncha.clerk.records import Desk, Refused, Target, Written, ids_in, parse_target
 from xuncha.cli.main import EXIT_FINDINGS, repository
-from xuncha.load.parse import load_bytes
-from xuncha.model import schemas
+from xuncha.load.parse import load_bytes, unreadable
+from xuncha.model import ondisk, schemas
 from xuncha.model.fields import PLACEHOLDER, describe, trail, words
 from xuncha.model.findings import Severity, at
+from xuncha.model.repo import config
 from xuncha.pipeline import validate
 from xuncha.review import gitio
 
@@ -150,11 +151,14 @@ class Session:
                 return answer
 
     def read(self, relpath: str) -> str | None:
-        """A record's text; one that is not UTF-8 is refused with the loader's finding."""
-        path = self.root / relpath
-        if not path.is_file():
+        """A record's text (None: no such file); a link, special file or file over the size cap
+        is refused unread, one that is not UTF-8 with the loader's finding."""
+        try:
+            raw = ondisk.read(str(self.root / relpath), ondisk.max_bytes(config(self.root)))[0]
+        except FileNotFoundError:
             return None
-        raw = path.read_bytes()
+        except OSError as error:
+            raise Refused([unreadable(relpath, error)]) from None
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
