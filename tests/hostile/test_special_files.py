@@ -156,3 +156,30 @@ def test_a_clerk_command_refuses_a_fifo_in_place_of_the_record(tmp_path: Path) -
     note = ("--date", "2026-11-20", "--note", "已上线", "--by", "建设管理科")
     result = xuncha(demo, "progress", "2026-ch-r2/ch-jtj/P03.2", *note)
     refused(result, relpath)
+
+
+def test_a_clerk_command_never_writes_through_a_symlinked_folder(tmp_path: Path) -> None:
+    """Evidence filed into ``evidence/`` that links out of the repository: refused, nothing copied there."""
+    demo = make_demo(tmp_path / "demo")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (demo / "rounds/2026-ch-r2/ch-jtj/evidence").symlink_to(outside)
+    report = tmp_path / "报告.pdf"
+    report.write_bytes(b"%PDF-1.4\n")
+    note = ("--date", "2026-11-20", "--note", "已上线", "--by", "建设管理科", "--evidence", str(report))
+    result = xuncha(demo, "progress", "2026-ch-r2/ch-jtj/P03.2", *note)
+    refused(result, "rounds/2026-ch-r2/ch-jtj/evidence")
+    assert list(outside.iterdir()) == []
+
+
+def test_a_new_record_is_never_written_through_a_dangling_link(tmp_path: Path) -> None:
+    demo = make_demo(tmp_path / "demo")
+    relpath = "rounds/2026-ch-r2/ch-jtj/extensions.yaml"
+    assert not (demo / relpath).exists()
+    (demo / relpath).symlink_to(tmp_path / "written-outside.yaml")
+    approval = ("--requested", "2026-11-01", "--approved-by", "第一巡察组", "--approved", "2026-11-05")
+    result = xuncha(
+        demo, "extend", "2026-ch-r2/ch-jtj/P03.2", "--to", "2027-06-30", "--reason", "协调", *approval
+    )
+    refused(result, relpath)
+    assert not (tmp_path / "written-outside.yaml").exists()

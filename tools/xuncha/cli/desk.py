@@ -212,8 +212,18 @@ def refused(file: str, code: str, message: str, hint: str) -> Refused:
     return Refused([at(file, code, message, hint, line=1, column=1)])
 
 
+def writable(root: Path, relpath: str) -> None:
+    """Refused when writing ``relpath`` would go through a link (perhaps out of the repository) or
+    into a special file: the same refusal as ``validate``'s (XC013)."""
+    found = ondisk.refused_on_the_way(str(root), relpath)
+    if found is not None:
+        raise Refused([unreadable(found[0], ondisk.Refused(found[1]))])
+
+
 def finish(ctx: click.Context, session: Session, written: Written) -> None:
     """Write, then validate the file: findings printed, exit 1 on errors other than “待填写”."""
+    with refusals(ctx):
+        writable(session.root, written.file)
     path = session.root / written.file
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(written.text.encode("utf-8"))

@@ -63,6 +63,22 @@ def refused_path(path: str) -> str | None:
         return None
 
 
+def refused_on_the_way(root: str, relpath: str) -> tuple[str, str] | None:
+    """The first part of ``relpath`` (a folder on the way, or the file itself) that is refused, and
+    what it is: writing there would follow a link out of the repository, or into a FIFO."""
+    parts = relpath.split("/")
+    for depth in range(1, len(parts) + 1):
+        part = "/".join(parts[:depth])
+        try:
+            mode = os.lstat(os.path.join(root, part)).st_mode
+        except FileNotFoundError:
+            return None  # nothing further down exists yet
+        kind = refused(mode, part) if depth == len(parts) or not stat.S_ISDIR(mode) else None
+        if kind is not None:
+            return part, kind
+    return None
+
+
 def max_bytes(config: dict[str, object]) -> int:
     """The size cap of one record file, from ``[tool.xuncha] record_max_mb``."""
     value = config.get("record_max_mb", DEFAULT_MAX_MB)
