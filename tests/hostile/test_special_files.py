@@ -183,3 +183,12 @@ def test_a_new_record_is_never_written_through_a_dangling_link(tmp_path: Path) -
     )
     refused(result, relpath)
     assert not (tmp_path / "written-outside.yaml").exists()
+
+
+def test_a_symlinked_data_folder_is_refused_not_walked(minimal_repo: Path, tmp_path: Path) -> None:
+    """``units/`` itself a link to a folder elsewhere: refused by the run with and without a verdict."""
+    shutil.move(minimal_repo / "units", tmp_path / "units")
+    (minimal_repo / "units").symlink_to(tmp_path / "units")
+    refused(xuncha(minimal_repo, "validate", "--no-cache"), "units")
+    refused(xuncha(minimal_repo, "validate"), "units")
+    refused(xuncha(minimal_repo, "validate"), "units")  # replayed

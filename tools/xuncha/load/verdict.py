@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from stat import S_IFDIR
 
 from xuncha.load.cachefolder import CACHE_DIR, RACY_NS, folder_for_writing
-from xuncha.model.ondisk import read, refused
+from xuncha.model.ondisk import read, refused, refused_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -75,7 +75,12 @@ def inputs(root: Root) -> Inputs:
     taken = time.time_ns()
     found: Stamp = {}
     for folder in INPUT_FOLDERS:
-        found.update(_walk(os.path.join(root, folder), f"{folder}/"))
+        path = os.path.join(root, folder)
+        special = refused_path(path) if folder != "schemas" else None  # data folders: as data_files
+        if special is None:
+            found.update(_walk(path, f"{folder}/"))
+        else:
+            found[folder] = (special, 0)
     found.update(_walk(PACKAGE, PACKAGE_PREFIX))
     found["pyproject.toml"] = _stat(os.path.join(root, "pyproject.toml"))
     found[ENVIRONMENT] = (_environment(), 0)

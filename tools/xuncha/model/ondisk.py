@@ -81,8 +81,10 @@ def refused_on_the_way(root: str, relpath: str) -> tuple[str, str] | None:
 
 def max_bytes(config: dict[str, object]) -> int:
     """The size cap of one record file, from ``[tool.xuncha] record_max_mb``."""
-    value = config.get("record_max_mb", DEFAULT_MAX_MB)
-    return int(float(value) * 1024 * 1024) if isinstance(value, int | float | str) else DEFAULT_MAX_MB << 20
+    try:
+        return int(float(config.get("record_max_mb", DEFAULT_MAX_MB)) * 1024 * 1024)  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # not a number: the default, rather than no cap at all
+        return DEFAULT_MAX_MB << 20
 
 
 def open_regular(path: str) -> int:

@@ -66,7 +66,12 @@ def data_files_among(paths: Iterable[str], special: Container[str] = ()) -> list
     a whole-repository run walks the folders once, not twice. ``special``: those of the paths the
     walk found to be no regular file, whatever their name."""
     tops = tuple(f"{top}/" for top in DATA_ROOTS)
-    found = [p for p in paths if p.startswith(tops) and (p.endswith(RECORD_SUFFIXES) or p in special)]
+    found = [
+        p
+        for p in paths
+        if (p.startswith(tops) and p.endswith(RECORD_SUFFIXES))
+        or (p in special and p.split("/")[0] in DATA_ROOTS)
+    ]
     return sorted(found, key=_walk_order)
 
 
