@@ -14,7 +14,7 @@ import yaml
 
 from xuncha.load.yamlsafe import Data, Locator, NodeProblem, build
 from xuncha.model.findings import Finding, at
-from xuncha.model.ondisk import Refused, TooLarge
+from xuncha.model.ondisk import RECORD_NAMED_FOLDER, Refused, TooLarge
 
 BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -51,8 +51,9 @@ def unreadable(file: str, error: OSError) -> Finding:
             file,
             "XC013",
             f"这是{error.kind}，不是普通文件：没有读取，也不能留在数据目录中",
-            "rounds/ 和 units/ 中只能放普通文件：删除它，把真正的文件（不是链接）放在这里；"
-            "以 .yaml 结尾的文件夹请改名。",
+            "把文件夹改名：以 .yaml 结尾的名字只用于记录文件。"
+            if error.kind == RECORD_NAMED_FOLDER
+            else "rounds/ 和 units/ 中只能放普通文件：删除它，需要的记录或佐证放真正的文件（不是链接）。",
             line=1,
             column=1,
         )

@@ -15,6 +15,7 @@ import os
 import stat
 
 RECORD_SUFFIXES = (".yaml", ".yml")
+RECORD_NAMED_FOLDER = "以记录文件命名的文件夹"
 DEFAULT_MAX_MB = 4  # [tool.xuncha] record_max_mb overrides it; the demo's largest record is 16 KB
 _OPEN_FLAGS = (
     os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -43,7 +44,7 @@ def refused(mode: int, name: str) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "以记录文件命名的文件夹" if name.endswith(RECORD_SUFFIXES) else None
+        return RECORD_NAMED_FOLDER if name.endswith(RECORD_SUFFIXES) else None
     if stat.S_ISLNK(mode):
         return "符号链接"
     if stat.S_ISFIFO(mode):
