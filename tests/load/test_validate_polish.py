@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
+import pytest
+
 from xuncha.load.parse import load_bytes
-from xuncha.pipeline import _read, validate
+from xuncha.model import ondisk
+from xuncha.pipeline import validate
 
 
 def codes(root: Path) -> set[tuple[str, str]]:
@@ -63,17 +65,37 @@ def test_syntax_error_at_end_of_file_points_inside_the_file() -> None:
 def test_a_file_is_read_whole_with_the_stat_taken_before(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     path.write_bytes("问题: 一\n".encode() * 5000)
-    raw, info = _read(path)
+    raw, info = ondisk.read(str(path), 1 << 20)
     assert raw == path.read_bytes() and info.st_size == len(raw)
 
 
-def test_a_file_longer_than_its_stat_said_is_read_to_the_end(tmp_path: Path) -> None:
-    """A FIFO's stat says 0 bytes: what follows is what a file that grows after the stat gets."""
-    fifo = tmp_path / "grows.yaml"
-    os.mkfifo(fifo)
+def _stat_says_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a file that grows after the stat looks like to the reader: fstat says 0 bytes."""
+    real = os.fstat
+
+    def shrunk(fd: int) -> os.stat_result:
+        info = real(fd)
+        return os.stat_result((*info[:6], 0, *info[7:10]))
+
+    monkeypatch.setattr(os, "fstat", shrunk)
+
+
+def test_a_file_longer_than_its_stat_said_is_read_to_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "grows.yaml"
     text = b"note: " + b"x" * 200_000 + b"\n"
-    writer = threading.Thread(target=fifo.write_bytes, args=(text,))
-    writer.start()
-    raw, info = _read(fifo)
-    writer.join()
+    path.write_bytes(text)
+    _stat_says_empty(monkeypatch)
+    raw, info = ondisk.read(str(path), 1 << 20)
     assert info.st_size == 0 and raw == text
+
+
+def test_a_file_that_grows_past_the_cap_while_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "grows.yaml"
+    path.write_bytes(b"x" * 300_000)
+    _stat_says_empty(monkeypatch)
+    with pytest.raises(ondisk.TooLarge):
+        ondisk.read(str(path), 100_000)

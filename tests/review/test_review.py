@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -354,3 +357,62 @@ def test_outside_a_git_repository_is_a_usage_error(run_cli: Run, minimal_repo: P
     result = run_cli("--root", minimal_repo, "review")
     assert result.exit_code == 2
     assert "不是 git 仓库" in result.output
+
+
+# --- links and special files in the data folders (XC503) ---------------------------------------------
+
+GUARD_SECONDS = 60  # a review that hangs is killed here: a FIFO in the working tree must never be read
+LINK = f"{FOLDER}/status/P09.yaml"
+
+
+def review_run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [str(Path(sys.executable).with_name("xuncha")), "--root", str(root), "review", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=GUARD_SECONDS, check=False)
+
+
+def special_violations(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    """file → message of each violation, from ``--format json``."""
+    assert "Traceback" not in result.stderr
+    return {v["file"]: v["message"] for v in json.loads(result.stdout)["violations"] if v["code"] == "XC503"}
+
+
+def test_a_committed_symlink_is_refused(git: Git) -> None:
+    (git.root / LINK).symlink_to("/etc/passwd")
+    git.commit("加入链接")
+    result = review_run(git.root, "--base", "main", "--head", "HEAD", "--format", "json")
+    assert result.returncode == 1
+    assert special_violations(result) == {LINK: "改动在数据目录中加入了符号链接，不是普通文件"}
+
+
+def test_a_staged_symlinked_folder_is_refused(git: Git) -> None:
+    (git.root / f"{FOLDER}/status2").symlink_to("status")
+    git.run("add", "-A")
+    result = review_run(git.root, "--staged", "--format", "json")
+    assert result.returncode == 1
+    assert f"{FOLDER}/status2" in special_violations(result)
+
+
+def test_a_committed_folder_named_like_a_record_is_refused(git: Git) -> None:
+    (git.root / LINK).mkdir()
+    (git.root / LINK / "inner.yaml").write_text("id: P09\n", encoding="utf-8")
+    git.commit("加入文件夹")
+    result = review_run(git.root, "--base", "main", "--head", "HEAD", "--format", "json")
+    assert result.returncode == 1
+    assert "以记录文件命名的文件夹" in special_violations(result)[LINK]
+
+
+def test_a_fifo_in_the_working_tree_is_refused_unread(git: Git) -> None:
+    """Git cannot hold a FIFO; the working-tree review must still not open it (it would hang)."""
+    os.mkfifo(git.root / LINK)
+    result = review_run(git.root, "--format", "json")
+    assert result.returncode == 1
+    assert "命名管道" in special_violations(result)[LINK]
+
+
+def test_a_link_already_on_main_is_not_this_change(git: Git) -> None:
+    git.checkout("main")
+    (git.root / LINK).symlink_to("/etc/passwd")
+    git.commit("历史遗留的链接")
+    git.branch("t-unit/other")
+    result = review_run(git.root, "--base", "main", "--head", "HEAD", "--format", "json")
+    assert special_violations(result) == {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -16,14 +17,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from xuncha.load import cache, forked, verdict
 from xuncha.load.collector import without_collector
-from xuncha.load.parse import load_bytes, located
+from xuncha.load.parse import load_bytes, located, unreadable
 from xuncha.load.yamlsafe import Data
-from xuncha.model import schemas
+from xuncha.model import ondisk, schemas
 from xuncha.model.fields import PLACEHOLDER
 from xuncha.model.findings import Finding, Row, Severity, at, by_place
 from xuncha.model.index import Index, Record, build_index
 from xuncha.model.layout import Place, place_of
-from xuncha.model.repo import data_files, data_files_among
+from xuncha.model.repo import config, data_files, data_files_among
 
 if TYPE_CHECKING:  # the rules are imported while the files are parsed (see _ready_rules)
     from xuncha.rules.ruledata import RuleSet
@@ -91,7 +92,8 @@ def validate(
     cached = cache.load(root, stamp) if use_cache else {}
     ready = partial(_ready_rules, root) if cross_checks and known is None else _no_rules
     jobs = jobs or os.cpu_count() or 1
-    parsed, reused, rules = _parse_all(root, schema_dir, wanted, cached, jobs, ready)
+    limit = ondisk.max_bytes(config(root))
+    parsed, reused, rules = _parse_all(root, schema_dir, wanted, cached, jobs, ready, limit)
     usable = [p for p in parsed if _usable(p)]
     if use_cache:
         _save_cache(root, stamp, cached, parsed, usable)
@@ -117,17 +119,18 @@ def validate(
 
 
 def _data_files(root: Path, before: verdict.Inputs | None) -> list[str]:
-    return data_files_among(before.stamps) if before is not None else data_files(root)
+    return data_files_among(before.stamps, before.special) if before is not None else data_files(root)
 
 
 def _evidence_hashes(root: Path, files: list[str]) -> dict[str, str | None]:
-    """SHA-256 of each evidence file whose hash a record keeps (None when the file is missing)."""
+    """SHA-256 of each evidence file whose hash a record keeps (None when the file is missing, or
+    is no regular file: the walk refuses those)."""
     if not files:
         return {}
     hashes: dict[str, str | None] = {}
     for relpath in files:
         try:
-            with (root / relpath).open("rb") as handle:
+            with os.fdopen(ondisk.open_regular(os.path.join(root, relpath)), "rb") as handle:
                 hashes[relpath] = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError:
             hashes[relpath] = None
@@ -154,7 +157,7 @@ def scope_of(root: Path, files: list[str]) -> list[str]:
     scope = dict.fromkeys(given)
     for path in [*context, "units"]:
         scope.update(dict.fromkeys(data_files(root, root / path)))
-    return [f for f in scope if (root / f).is_file()]
+    return list(scope)  # data_files lists only what is there
 
 
 def _context(place: Place) -> tuple[str, ...]:
@@ -188,6 +191,7 @@ def _parse_all(
     cached: dict[str, cache.Entry],
     jobs: int,
     meanwhile: Callable[[], _M],
+    limit: int,
 ) -> tuple[list[Parsed], int, _M]:
     """Each wanted file from the cache if unchanged, else parsed (on every core when worth it).
 
@@ -197,7 +201,7 @@ def _parse_all(
     todo = [f for f in wanted if f not in cached]  # parse_file reads these itself: read each file once
     for relpath in wanted:
         if relpath in cached:
-            entry = _reusable(root / relpath, cached[relpath])
+            entry = _reusable(os.path.join(root, relpath), cached[relpath], limit)
             if entry is None:
                 todo.append(relpath)
             else:
@@ -206,7 +210,7 @@ def _parse_all(
     jobs = jobs if len(todo) >= PARALLEL_THRESHOLD else 1
     count = min(forked.MAX_CHUNKS, max(jobs * 8, len(todo) // FILES_PER_CHUNK))
     chunks = [todo[i::count] for i in range(count)] if todo else []
-    done, made = forked.run(partial(_parse_chunk, root, schema_dir), chunks, jobs, meanwhile)
+    done, made = forked.run(partial(_parse_chunk, root, schema_dir, limit), chunks, jobs, meanwhile)
     results.update((row[0], _parsed(row)) for rows in done for row in rows)
     return [results[f] for f in wanted], reused, made
 
@@ -214,11 +218,11 @@ def _parse_all(
 FileRow = tuple[str, int, int, bytes, Data, list[Row]]  # a Parsed as plain data, for marshal
 
 
-def _parse_chunk(root: Path, schema_dir: Path, relpaths: list[str]) -> list[FileRow]:
+def _parse_chunk(root: Path, schema_dir: Path, limit: int, relpaths: list[str]) -> list[FileRow]:
     """Parse some files (in a worker or here) into plain data."""
     rows: list[FileRow] = []
     for relpath in relpaths:
-        parsed = parse_file(root, schema_dir, relpath)
+        parsed = parse_file(root, schema_dir, relpath, limit)
         entry, findings = parsed.entry, [f.as_row() for f in parsed.findings]
         rows.append((relpath, entry.size, entry.mtime_ns, entry.digest, entry.data, findings))
     return rows
@@ -229,12 +233,14 @@ def _parsed(row: FileRow) -> Parsed:
     return Parsed(relpath, cache.Entry(size, mtime_ns, digest, data), tuple(map(Finding.from_row, findings)))
 
 
-def _reusable(path: Path, hit: cache.Entry) -> cache.Entry | None:
-    """The cached entry if the file is still the one parsed (by stat, else by content); else None."""
+def _reusable(path: str, hit: cache.Entry, limit: int) -> cache.Entry | None:
+    """The cached entry if the file is still the one parsed (by lstat, else by content); else None:
+    a link or special file put in its place is parsed again, that is, refused."""
     try:
-        if hit.unchanged(os.stat(path)):
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode) and hit.unchanged(info):
             return hit
-        raw, info = _read(path)
+        raw, info = ondisk.read(path, limit)
     except OSError:
         return None
     if hit.size != len(raw) or hit.digest != cache.digest(raw):
@@ -242,32 +248,13 @@ def _reusable(path: Path, hit: cache.Entry) -> cache.Entry | None:
     return replace(hit, mtime_ns=cache.trusted_mtime(info))  # next time a stat will do
 
 
-def _read(path: str | Path) -> tuple[bytes, os.stat_result]:
-    """The file's bytes and the stat of the file those bytes came from, taken before reading:
-    a change after the stat gives the file a newer time than the one recorded, so the next
-    run looks at its content again (the racy window covers a change within the same tick).
-
-    Plain system calls, not ``open``: its buffered file object costs more than reading a
-    record file (about a tenth of parsing one).
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+def parse_file(root: Path, schema_dir: Path, relpath: str, limit: int) -> Parsed:
+    """Read (regular files of at most ``limit`` bytes only), parse and schema-check one file
+    (runs in worker processes)."""
     try:
-        info = os.fstat(fd)
-        raw = os.read(fd, info.st_size + 1)  # a byte more than the stat says: has it grown since?
-        while len(raw) != info.st_size and (more := os.read(fd, 1 << 16)):  # grown, or a short read
-            raw += more
-    finally:
-        os.close(fd)
-    return raw, info
-
-
-def parse_file(root: Path, schema_dir: Path, relpath: str) -> Parsed:
-    """Read, parse and schema-check one file (runs in worker processes)."""
-    try:
-        raw, info = _read(os.path.join(root, relpath))  # not Path: this runs for every file
+        raw, info = ondisk.read(os.path.join(root, relpath), limit)  # not Path: runs for every file
     except OSError as error:
-        finding = at(relpath, "XC000", f"无法读取文件：{error.strerror}", "检查文件权限。", line=1, column=1)
-        return Parsed(relpath, cache.Entry(0, 0, b"", None), (finding,))
+        return Parsed(relpath, cache.Entry(0, 0, b"", None), (unreadable(relpath, error),))
     loaded = load_bytes(relpath, raw)
     place = _place(relpath)
     findings = list(loaded.findings) + _place_findings(relpath, place)
@@ -334,4 +321,12 @@ def _save_cache(
 
 def _located(root: Path, findings: list[Finding]) -> list[Finding]:
     """Fill in line/column for findings that carry only a path, composing each file once."""
-    return by_place(located(findings, lambda file: (root / file).read_bytes()))
+    return by_place(located(findings, partial(_raw, root, ondisk.max_bytes(config(root)))))
+
+
+def _raw(root: Path, limit: int, file: str) -> bytes | None:
+    """A file's bytes to locate findings in; None (not at hand) when it cannot be read now."""
+    try:
+        return ondisk.read(os.path.join(root, file), limit)[0]
+    except OSError:
+        return None

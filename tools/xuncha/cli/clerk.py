@@ -151,7 +151,13 @@ def _checked(root: Path, repo: Any, files: list[str], label: str) -> pull_reques
     wanted = pull_request.scope(before.ids, after.ids)
     check = partial(schemas.check, schemas.schema_dir(root))
     result = pull_request.review(
-        before.ids, after.ids, before.read(wanted), after.read(wanted), check, (label, "本次报审")
+        before.ids,
+        after.ids,
+        before.read(wanted),
+        after.read(wanted),
+        check,
+        (label, "本次报审"),
+        special=(before.special, after.special),
     )
     if result.failed:
         click.echo(pull_request.markdown(result), err=True)

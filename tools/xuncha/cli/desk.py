@@ -21,10 +21,11 @@ import click
 from xuncha.clerk import gitops
 from xuncha.clerk.records import Desk, Refused, Target, Written, ids_in, parse_target
 from xuncha.cli.main import EXIT_FINDINGS, repository
-from xuncha.load.parse import load_bytes
-from xuncha.model import schemas
+from xuncha.load.parse import load_bytes, unreadable
+from xuncha.model import ondisk, schemas
 from xuncha.model.fields import PLACEHOLDER, describe, trail, words
 from xuncha.model.findings import Severity, at
+from xuncha.model.repo import config
 from xuncha.pipeline import validate
 from xuncha.review import gitio
 
@@ -150,11 +151,14 @@ class Session:
                 return answer
 
     def read(self, relpath: str) -> str | None:
-        """A record's text; one that is not UTF-8 is refused with the loader's finding."""
-        path = self.root / relpath
-        if not path.is_file():
+        """A record's text (None: no such file); a link, special file or file over the size cap
+        is refused unread, one that is not UTF-8 with the loader's finding."""
+        try:
+            raw = ondisk.read(str(self.root / relpath), ondisk.max_bytes(config(self.root)))[0]
+        except FileNotFoundError:
             return None
-        raw = path.read_bytes()
+        except OSError as error:
+            raise Refused([unreadable(relpath, error)]) from None
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -208,8 +212,18 @@ def refused(file: str, code: str, message: str, hint: str) -> Refused:
     return Refused([at(file, code, message, hint, line=1, column=1)])
 
 
+def writable(root: Path, relpath: str) -> None:
+    """Refused when writing ``relpath`` would go through a link (perhaps out of the repository) or
+    into a special file: the same refusal as ``validate``'s (XC013)."""
+    found = ondisk.refused_on_the_way(str(root), relpath)
+    if found is not None:
+        raise Refused([unreadable(found[0], ondisk.Refused(found[1]))])
+
+
 def finish(ctx: click.Context, session: Session, written: Written) -> None:
     """Write, then validate the file: findings printed, exit 1 on errors other than “待填写”."""
+    with refusals(ctx):
+        writable(session.root, written.file)
     path = session.root / written.file
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(written.text.encode("utf-8"))

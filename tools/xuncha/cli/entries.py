@@ -15,7 +15,17 @@ from typing import Any
 import click
 
 from xuncha.clerk.records import LIST_ITEMS, Target, Written, next_id
-from xuncha.cli.desk import DATE, Field, Session, finish, open_session, refusals, refused, target_of
+from xuncha.cli.desk import (
+    DATE,
+    Field,
+    Session,
+    finish,
+    open_session,
+    refusals,
+    refused,
+    target_of,
+    writable,
+)
 from xuncha.model.repo import config
 from xuncha.rules.checks.evidence import ALLOWED_TYPES, FOLDER, max_bytes
 
@@ -121,6 +131,7 @@ def _attach(session: Session, target: Target, sources: Sequence[Path]) -> list[A
     out: list[Attached] = []
     for source in sources:
         relative = f"{FOLDER}/{target.item}/{source.name}"
+        writable(session.root, f"{target.folder}/{relative}")
         destination = session.root / target.folder / relative
         digest = _sha256(source)
         why = ""

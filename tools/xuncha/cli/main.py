@@ -111,14 +111,23 @@ def _print(out: str, err: str) -> None:
 def _relative(root: Path, paths: tuple[Path, ...]) -> list[str]:
     out = []
     for path in paths:
-        absolute = path.resolve()
-        if not absolute.exists():
+        absolute = _unresolved(path)
+        if not os.path.lexists(absolute):
             raise click.UsageError(f"路径不存在：{path}")
         try:
             out.append(absolute.relative_to(root).as_posix())
         except ValueError:
             raise click.UsageError(f"{path} 不在仓库 {root} 之内。") from None
     return out
+
+
+def _unresolved(path: Path) -> Path:
+    """The absolute path with links resolved in its folders, not in its last part: a link given
+    is validated (that is, refused) as the link it is, never as what it points at."""
+    absolute = path.absolute()
+    if absolute.name in ("", ".", ".."):
+        return absolute.resolve()
+    return absolute.parent.resolve() / absolute.name
 
 
 def internal_error(error: BaseException) -> str:

@@ -16,7 +16,17 @@ import click
 from xuncha.clerk import gitops
 from xuncha.clerk.records import LIST_ITEMS, NOTICE_PREFIX, Target, next_id, plan_entries
 from xuncha.clerk.scaffold import skeleton
-from xuncha.cli.desk import DATE, Field, Session, finish, open_session, options, refusals, refused
+from xuncha.cli.desk import (
+    DATE,
+    Field,
+    Session,
+    finish,
+    open_session,
+    options,
+    refusals,
+    refused,
+    writable,
+)
 from xuncha.cli.entries import EVIDENCE, EXTENSION, FIRST_ENTRY, append_item, extension, log_progress
 from xuncha.cli.main import cli
 from xuncha.model.fields import PLACEHOLDER
@@ -73,6 +83,7 @@ def _fresh(
     """Create ``file`` from the scaffold, never over an existing one; a ``numbered`` file (unit,
     round, notice) never at a path git once had either: its ID would be reused."""
     with refusals(ctx):
+        writable(session.root, file)
         if (session.root / file).exists():
             raise refused(file, "XC716", "文件已存在，不能覆盖", "直接编辑它，或用 xuncha progress 等追加。")
         if numbered and file in gitops.history_paths(session.root, file):

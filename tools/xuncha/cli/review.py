@@ -71,7 +71,15 @@ def review_command(ctx: click.Context, base: str | None, head: str | None, stage
         wanted = pull_request.scope(before.ids, after.ids)
         files = before.read(wanted), after.read(wanted)
         labels = before.label, after.label
-        result = pull_request.review(before.ids, after.ids, *files, _check(root), labels, _scorer(root))
+        result = pull_request.review(
+            before.ids,
+            after.ids,
+            *files,
+            _check(root),
+            labels,
+            _scorer(root),
+            special=(before.special, after.special),
+        )
     if output == "json":
         _echo_json(pull_request.as_json(result))
     else:

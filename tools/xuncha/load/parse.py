@@ -14,6 +14,7 @@ import yaml
 
 from xuncha.load.yamlsafe import Data, Locator, NodeProblem, build
 from xuncha.model.findings import Finding, at
+from xuncha.model.ondisk import RECORD_NAMED_FOLDER, Refused, TooLarge
 
 BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -40,6 +41,33 @@ def load_bytes(file: str, raw: bytes) -> Loaded:
         return Loaded(file, None, tuple(findings))
     data = _parse(file, text, findings)
     return Loaded(file, data, tuple(findings))
+
+
+def unreadable(file: str, error: OSError) -> Finding:
+    """Why a file of the data tree was not read: not a regular file (XC013), too large (XC014),
+    or refused by the system (XC000)."""
+    if isinstance(error, Refused):
+        return at(
+            file,
+            "XC013",
+            f"这是{error.kind}，不是普通文件：没有读取，也不能留在数据目录中",
+            "把文件夹改名：以 .yaml 结尾的名字只用于记录文件。"
+            if error.kind == RECORD_NAMED_FOLDER
+            else "rounds/ 和 units/ 中只能放普通文件：删除它，需要的记录或佐证放真正的文件（不是链接）。",
+            line=1,
+            column=1,
+        )
+    if isinstance(error, TooLarge):
+        return at(
+            file,
+            "XC014",
+            f"文件过大（{error.size:,} 字节，上限 {error.limit:,} 字节），没有读取",
+            "记录文件只写要点；长篇材料作为佐证附件放在 evidence/ 下。"
+            "确需更大的记录，在 pyproject.toml 的 [tool.xuncha] 中调整 record_max_mb。",
+            line=1,
+            column=1,
+        )
+    return at(file, "XC000", f"无法读取文件：{error.strerror}", "检查文件权限。", line=1, column=1)
 
 
 def _decode(file: str, raw: bytes, findings: list[Finding]) -> str | None:
@@ -116,6 +144,18 @@ def _parse(file: str, text: str, findings: list[Finding]) -> Data:
         last_line = max(1, len(text.splitlines()))
         findings.append(replace(finding, line=min(finding.line, last_line)))
         return None
+    except RecursionError:  # libyaml stops at 1,000 levels; building the data, Python sooner
+        findings.append(
+            at(
+                file,
+                "XC015",
+                "括号或缩进嵌套的层次过深，无法读取",
+                "记录只需要几层缩进：检查是否多写了方括号“[”、花括号“{”或缩进。",
+                line=1,
+                column=1,
+            )
+        )
+        return None
     findings.extend(_node_finding(file, problem) for problem in problems)
     if any(problem.kind == "alias-bomb" for problem in problems):
         return None
@@ -179,6 +219,11 @@ _SYNTAX_HINTS = (
     ("did not find expected key", "缩进不一致", "同一层级的键要左对齐；列表项以 “- ” 开头。"),
     ("did not find expected '-' indicator", "列表项缩进不一致", "同一列表的各项 “- ” 要左对齐。"),
     ("found undefined alias", "使用了未定义的别名（*）", "删除别名，直接写出内容。"),
+    (
+        "exceeded maximum nesting depth",
+        "括号或缩进嵌套的层次过深",
+        "记录只需要几层缩进：检查是否多写了方括号“[”、花括号“{”或缩进。",
+    ),
     ("did not find expected ','", "方括号或花括号没有闭合", "检查 [ ] 与 { } 是否成对，各项之间用逗号分隔。"),
     (
         "did not find expected node content",

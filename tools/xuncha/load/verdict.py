@@ -24,10 +24,12 @@ import site
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from stat import S_IFDIR
 
 from xuncha.load.cache import digest
 from xuncha.load.cachefolder import CACHE_DIR, RACY_NS, folder_for_writing
 from xuncha.model.findings import Finding, Row
+from xuncha.model.ondisk import read, refused, refused_path
 
 VERDICT_FILE = "verdict.marshal"
 INPUT_FOLDERS = ("rounds", "units", "schemas")
@@ -44,6 +46,11 @@ class Inputs:
 
     def __init__(self, stamps: Stamp, taken_ns: int) -> None:
         self.stamps, self.taken_ns = stamps, taken_ns
+
+    @property
+    def special(self) -> set[str]:
+        """The inputs that are no regular file (stamped by what they are)."""
+        return {key for key, (size, _) in self.stamps.items() if isinstance(size, str) and key != ENVIRONMENT}
 
 
 class Replayed:
@@ -63,29 +70,40 @@ def inputs(root: Root) -> Inputs:
     taken = time.time_ns()
     found: Stamp = {}
     for folder in INPUT_FOLDERS:
-        found.update(_walk(os.path.join(root, folder), f"{folder}/"))
+        path = os.path.join(root, folder)
+        special = refused_path(path) if folder != "schemas" else None  # data folders: as data_files
+        if special is None:
+            found.update(_walk(path, f"{folder}/"))
+        else:
+            found[folder] = (special, 0)
     found.update(_walk(PACKAGE, PACKAGE_PREFIX))
     found["pyproject.toml"] = _stat(os.path.join(root, "pyproject.toml"))
     found[ENVIRONMENT] = (_environment(), 0)
     return Inputs(found, taken)
 
 
-def _walk(folder: str, prefix: str) -> Iterator[tuple[str, tuple[int, int]]]:
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, tuple[int | str, int]]]:
     """(key, stamp) of every file below ``folder`` (strings, not Paths: this runs for every file)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            if not entry.name.startswith(".") and entry.name != "__pycache__":  # as data_files
-                yield from _walk(entry.path, f"{prefix}{entry.name}/")
-            continue
-        try:
-            info = entry.stat()
+        try:  # d_type tells files and folders apart without a system call; the rest need an lstat
+            if entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                yield f"{prefix}{entry.name}", (info.st_size, info.st_mtime_ns)
+                continue
+            mode = (
+                S_IFDIR if entry.is_dir(follow_symlinks=False) else entry.stat(follow_symlinks=False).st_mode
+            )
+            special = refused(mode, entry.name)
         except OSError:
             continue
-        yield f"{prefix}{entry.name}", (info.st_size, info.st_mtime_ns)
+        if special is not None:  # stamped by what it is: it is refused whatever it points at
+            yield f"{prefix}{entry.name}", (special, 0)
+        elif not entry.name.startswith(".") and entry.name != "__pycache__":  # as data_files
+            yield from _walk(entry.path, f"{prefix}{entry.name}/")
 
 
 def _stat(path: str) -> tuple[int, int]:
@@ -157,7 +175,6 @@ def _path(root: Root, key: str) -> str:
 
 def _content(path: str) -> bytes | None:
     try:
-        with open(path, "rb") as handle:
-            return digest(handle.read())
+        return digest(read(path, sys.maxsize)[0])  # a regular file only: a FIFO would never end
     except OSError:
         return None

@@ -67,18 +67,34 @@ class _Builder:
         self.aliases = aliases
         self.visits = 0
         self.seen: set[int] = set()
+        self.open: set[int] = set()  # the collections being built, when aliases can lead back to one
 
     def build(self, node: yaml.Node) -> Data:
         if self.aliases:
             self._visit(node)
         if type(node) is ScalarNode:
             return node.value if node.tag == STR else self._scalar(node)
+        if self.aliases:  # only an alias can lead back into a collection still being built
+            return self._collection_once(node)
+        return self._collection(node)
+
+    def _collection(self, node: yaml.Node) -> Data:
         if type(node) is SequenceNode:
             self._check_tag(node, SEQ)
             return [self.build(child) for child in node.value]
         assert isinstance(node, MappingNode)
         self._check_tag(node, MAP)
         return self._mapping(node)
+
+    def _collection_once(self, node: yaml.Node) -> Data:
+        """A collection holding an alias to itself (``a: &x [*x]``) would expand forever."""
+        if id(node) in self.open:
+            raise _AliasBomb(node, "别名指向包含它自己的内容（循环引用），展开无穷无尽")
+        self.open.add(id(node))
+        try:
+            return self._collection(node)
+        finally:
+            self.open.discard(id(node))
 
     def _visit(self, node: yaml.Node) -> None:
         self.visits += 1
@@ -136,9 +152,9 @@ class _Builder:
 
 
 class _AliasBomb(Exception):
-    def __init__(self, node: yaml.Node) -> None:
+    def __init__(self, node: yaml.Node, detail: str = f"别名展开超过 {MAX_ALIAS_EXPANSION} 个节点") -> None:
         super().__init__("alias expansion")
-        self.node = node
+        self.node, self.detail = node, detail
 
 
 _SPECIAL_FLOATS = {".inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
@@ -181,8 +197,7 @@ def build(text: str) -> tuple[Data, list[NodeProblem]]:
         data = builder.build(node)
     except _AliasBomb as bomb:
         mark = bomb.node.start_mark
-        detail = f"别名展开超过 {MAX_ALIAS_EXPANSION} 个节点"
-        return None, [NodeProblem("alias-bomb", mark.line + 1, mark.column + 1, detail)]
+        return None, [NodeProblem("alias-bomb", mark.line + 1, mark.column + 1, bomb.detail)]
     return data, builder.problems
 
 

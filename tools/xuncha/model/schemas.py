@@ -163,6 +163,13 @@ def _translate(kind: str, error: Any, where: str) -> tuple[str, str, str]:
             f"{where}必须为 {json.dumps(error.kind.expected_value, ensure_ascii=False)}",
             "逐项确认后填写 true。",
         )
+    if kind == "MaxLength":
+        return (
+            "XC107",
+            f"{where}过长（{len(str(value))} 字，上限 {error.kind.limit} 字）",
+            "这里只写标题或要点；长篇材料（全文、清单、说明）另存为 PDF 等文件，"
+            "放在 evidence/<问题编号>/ 下作为佐证材料登记。",
+        )
     if kind in ("MinItems", "MinLength"):
         return "XC106", f"{where}不能为空", "至少填写一项内容。"
     return "XC106", f"{where}不符合要求：{error.message}", "对照字段说明修改。"

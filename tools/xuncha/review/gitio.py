@@ -12,6 +12,7 @@ from a fast-import stream (the demo history); nothing here rewrites an existing 
 from __future__ import annotations
 
 import hashlib
+import stat
 import subprocess
 import threading
 from collections.abc import Iterable
@@ -20,8 +21,10 @@ from pathlib import Path
 
 import git
 
+from xuncha.model import ondisk
 from xuncha.model.layout import DATA_ROOTS
-from xuncha.model.repo import data_files
+from xuncha.model.ondisk import RECORD_SUFFIXES, refused
+from xuncha.model.repo import config, data_files
 
 EMPTY_BLOB = "0" * 40
 MAINLINES = ("main", "origin/main")
@@ -67,6 +70,7 @@ class Snapshot:
     ids: dict[str, str]
     _repo: git.Repo | None = None
     _cached: dict[str, bytes] = field(default_factory=dict)
+    special: dict[str, str] = field(default_factory=dict)  # path → what it is: a link, a special file…
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes]:
         """Contents of ``paths`` (those that exist on this side), in one batch."""
@@ -136,21 +140,40 @@ def merge_base(repo: git.Repo, ref: str = "HEAD") -> str:
 
 
 def _is_data(path: str) -> bool:
-    return path.split("/", 1)[0] in DATA_ROOTS and path.endswith((".yaml", ".yml"))
+    return path.split("/", 1)[0] in DATA_ROOTS and path.endswith(RECORD_SUFFIXES)
+
+
+# What git can hold besides regular files and folders: a link, a submodule (ondisk names the rest)
+GIT_SPECIAL = {b"120000": "符号链接", b"160000": "子模块（gitlink）"}
+
+
+def _listed(snapshot: Snapshot, mode: bytes, sha: bytes, name: str) -> None:
+    """Put one entry of ``ls-tree``/``ls-files`` into the snapshot: a data file by its blob id,
+    anything in the data folders that is no regular file (or lies in a folder named like a
+    record) among its special entries."""
+    if name.split("/", 1)[0] not in DATA_ROOTS:
+        return
+    folders = name.split("/")[:-1]
+    named = next((i for i, part in enumerate(folders) if part.endswith(RECORD_SUFFIXES)), None)
+    if named is not None:
+        snapshot.special["/".join(folders[: named + 1])] = refused(stat.S_IFDIR, folders[named]) or ""
+    elif mode in GIT_SPECIAL:
+        snapshot.special[name] = GIT_SPECIAL[mode]
+    elif _is_data(name):
+        snapshot.ids[name] = sha.decode()
 
 
 def at_ref(repo: git.Repo, ref: str, label: str | None = None) -> Snapshot:
     """The data files of a commit: one ``ls-tree``; contents come later in one batch."""
     sha = resolve(repo, ref)
     out = _run(repo, "ls-tree", "-r", "-z", "--full-tree", sha, "--", *DATA_ROOTS)
-    ids: dict[str, str] = {}
+    snapshot = Snapshot(label or f"{ref}（{sha[:7]}）", {}, repo)
     for item in out.split(b"\0"):
         if item:
             meta, path = item.split(b"\t", 1)
-            name = path.decode("utf-8", errors="surrogateescape")
-            if meta.split()[1] == b"blob" and _is_data(name):
-                ids[name] = meta.split()[2].decode()
-    return Snapshot(label or f"{ref}（{sha[:7]}）", ids, repo)
+            mode, _kind, blob = meta.split()
+            _listed(snapshot, mode, blob, path.decode("utf-8", errors="surrogateescape"))
+    return snapshot
 
 
 def empty(label: str = "（空仓库）") -> Snapshot:
@@ -161,22 +184,30 @@ def empty(label: str = "（空仓库）") -> Snapshot:
 def staged(repo: git.Repo) -> Snapshot:
     """What ``git commit`` would record: the index (stage 0; conflicted entries are left out)."""
     out = _run(repo, "ls-files", "-s", "-z", "--", *DATA_ROOTS)
-    ids: dict[str, str] = {}
+    snapshot = Snapshot("暂存区", {}, repo)
     for item in out.split(b"\0"):
         if item:
             meta, path = item.split(b"\t", 1)
-            _mode, sha, stage = meta.split()
-            name = path.decode("utf-8", errors="surrogateescape")
-            if stage == b"0" and _is_data(name):
-                ids[name] = sha.decode()
-    return Snapshot("暂存区", ids, repo)
+            mode, sha, stage = meta.split()
+            if stage == b"0":
+                _listed(snapshot, mode, sha, path.decode("utf-8", errors="surrogateescape"))
+    return snapshot
 
 
 def worktree(root: Path) -> Snapshot:
-    """The files on disk (tracked or not); ids are git blob ids, so unchanged files compare equal."""
+    """The files on disk (tracked or not); ids are git blob ids, so unchanged files compare equal.
+    Links and special files are listed as such, never read; nor is a file over the size cap."""
     snapshot = Snapshot("工作区", {})
+    limit = ondisk.max_bytes(config(root))
     for relpath in data_files(root):
-        raw = (root / relpath).read_bytes()
+        try:
+            raw = ondisk.read(str(root / relpath), limit)[0]
+        except ondisk.Refused as error:
+            snapshot.special[relpath] = error.kind
+            continue
+        except ondisk.TooLarge:
+            snapshot.special[relpath] = "超过大小上限（record_max_mb）的文件"
+            continue
         snapshot.ids[relpath] = blob_id(raw)
         snapshot._cached[relpath] = raw
     return snapshot

@@ -101,12 +101,14 @@ def review(
     check: SchemaCheck,
     labels: tuple[str, str] = ("基线", "改动"),
     score: Scorer | None = None,
+    special: tuple[Mapping[str, str], Mapping[str, str]] = ({}, {}),
 ) -> Review:
     """Compare the two sides: ``base``/``head`` map every data file to its blob id, the ``*_files``
-    hold at least the files of :func:`scope`; ``score`` (optional) computes an assessment's total."""
+    hold at least the files of :func:`scope`; ``score`` (optional) computes an assessment's total;
+    ``special``: each side's links and special files in the data folders (path → what it is)."""
     base_index, _ = index_side(base_files, check)
     head_index, findings = index_side(head_files, check)
-    findings += removed_files(base, head)
+    findings += removed_files(base, head) + special_files(*special)
     before, after = all_records(base_index), all_records(head_index)
     changes: list[Change] = []
     for path in sorted(before.keys() | after.keys()):
@@ -166,6 +168,24 @@ def removed_files(base: Mapping[str, str], head: Mapping[str, str]) -> list[Find
                 )
             )
     return findings
+
+
+def special_files(base: Mapping[str, str], head: Mapping[str, str]) -> list[Finding]:
+    """XC503: the change adds a link or special file to the data folders (``validate`` refuses
+    them as XC013: a reviewer sees a path, the run would read something else, or nothing)."""
+    return [
+        at(
+            path,
+            "XC503",
+            f"改动在数据目录中加入了{kind}，不是普通文件",
+            "rounds/ 和 units/ 中只能提交普通文件：删除它（git rm），提交真正的文件（不是链接）；"
+            "以 .yaml 结尾的文件夹请改名。",
+            line=1,
+            column=1,
+        )
+        for path, kind in sorted(head.items())
+        if base.get(path) != kind
+    ]
 
 
 def located(findings: list[Finding], files: Mapping[str, bytes]) -> list[Finding]:

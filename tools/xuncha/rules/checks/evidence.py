@@ -1,13 +1,17 @@
 """Evidence files: filed in the unit folder's ``evidence/``, of an allowed type, unchanged since recorded.
 
-An evidence item names its file relative to the unit folder (``evidence/P03.1/台账.xlsx``)
-or gives an intranet link. The type rule is pure over the index; the hash rule gets
-the hashes of the files on disk from the pipeline (``validate.py`` reads them), so it
-stays pure too. Both read one :func:`survey` of the index, walked once per run.
+An evidence item has one canonical form: its file relative to the unit folder, in the
+folder of the item's own problem (``evidence/P03.1/台账.xlsx``), or an http(s) intranet
+link. Anything else is a finding: another scheme (``file:``), a %-escape or backslash
+(``evidence/P01/%2e%2e/x``), a ``..`` step, another problem's folder. (A link or special
+file on disk is refused by the walk itself, XC013.) The rules are pure over the index;
+the hash rule gets the hashes of the files on disk from the pipeline, so it stays pure
+too. All read one :func:`survey` of the index, walked once per run.
 """
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -19,6 +23,9 @@ from xuncha.model.index import Index, Record
 ALLOWED_TYPES = (".pdf", ".docx", ".xlsx", ".jpg", ".png")
 FOLDER = "evidence"
 _PREFIX = f"{FOLDER}/"
+WEB = ("http://", "https://")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # what starts a link of any kind (or C:)
+_ESCAPED = re.compile(r"%[0-9A-Fa-f]{2}|\\")
 DEFAULT_MAX_MB = 20  # [tool.xuncha] evidence_max_mb overrides it
 
 DataPath = tuple[str | int, ...]
@@ -34,7 +41,7 @@ class Cited:
 
     @property
     def link(self) -> bool:
-        return "://" in str(self.item.get("file", ""))
+        return is_link(str(self.item.get("file", "")))
 
     @property
     def file(self) -> str | None:
@@ -49,8 +56,13 @@ class Cited:
 class Survey:
     """What the evidence rules need from the items of one index."""
 
-    misfiled: tuple[Finding, ...]  # XC701/XC702, in document order
+    misfiled: tuple[Finding, ...]  # XC701/XC702/XC705/XC706, in document order
     recorded: tuple[tuple[Cited, str], ...]  # local files with a recorded hash: (item, repo-relative path)
+
+
+def is_link(name: str) -> bool:
+    """An intranet link: the only kind of link an evidence item may be."""
+    return name.lower().startswith(WEB) and len(name) > len("https://")
 
 
 def max_bytes(config: Mapping[str, Any]) -> int:
@@ -88,20 +100,37 @@ def _survey(index: Index) -> Survey:
     recorded: list[tuple[Cited, str]] = []
     for item in cited(index):
         name = str(item.item.get("file", ""))
-        if not name or "://" in name:
+        if not name or is_link(name):
             continue
         finding = _misfiled(item, name)
         if finding is not None:
             misfiled.append(finding)
-        if item.item.get("sha256") and (file := item.file):
+        elif item.item.get("sha256") and (file := item.file):  # never a path that climbs out
             recorded.append((item, file))
     return Survey(tuple(misfiled), tuple(recorded))
 
 
+_CANONICAL = (
+    f"写 {FOLDER}/<问题编号>/<文件名>（文件放在本单位本轮文件夹的 {FOLDER}/<问题编号>/ 下），"
+    "或 http(s) 内网链接。"
+)
+
+
 def _misfiled(item: Cited, name: str) -> Finding | None:
-    if _outside(name):
+    folder = name.split("/")[1] if name.count("/") >= 2 else None
+    own = item.record.place.stem if item.record.place.kind == "status" else None
+    if _SCHEME.match(name):
+        code, message = "XC705", f"佐证“{name}”不是允许的写法：只能是本单位的佐证文件或 http(s) 内网链接"
+        hint = f"不要用 file: 等其他链接或本机路径；{_CANONICAL}"
+    elif _ESCAPED.search(name):
+        code, message = "XC705", f"佐证文件“{name}”含有 %xx 编码或反斜杠"
+        hint = f"写文件的原名，用“/”分隔；{_CANONICAL}"
+    elif _outside(name):
         code, message = "XC702", f"佐证文件“{name}”不在本单位本轮的 {FOLDER}/ 文件夹中"
         hint = f"佐证放在本单位文件夹的 {FOLDER}/<问题编号>/ 下，这里写 {FOLDER}/<问题编号>/<文件名>。"
+    elif own is not None and folder != own:
+        code, message = "XC706", f"佐证文件“{name}”不在问题 {own} 自己的 {FOLDER}/{own}/ 文件夹中"
+        hint = f"本问题的佐证放在 {FOLDER}/{own}/ 下；确属同一材料的，复制一份到 {FOLDER}/{own}/ 再登记。"
     elif not name.lower().endswith(ALLOWED_TYPES):
         code, message = "XC701", f"佐证文件“{name}”的类型不允许"
         hint = f"允许的类型：{'、'.join(t.lstrip('.') for t in ALLOWED_TYPES)}；其他材料请转换为 PDF。"
@@ -111,12 +140,16 @@ def _misfiled(item: Cited, name: str) -> Finding | None:
 
 
 def _outside(name: str) -> bool:
-    """Not below ``evidence/``, or climbing out of it (tested for every item: the split only when needed)."""
-    return not name.startswith(_PREFIX) or (".." in name and ".." in name.split("/"))
+    """Not below ``evidence/``, or a step that is no folder's name: ``..``, ``.``, an empty one
+    (tested for every item: the split only when needed)."""
+    if not name.startswith(_PREFIX):
+        return True
+    return ("." in name or "//" in name) and any(part in ("", ".", "..") for part in name.split("/"))
 
 
 def filed_properly(index: Index) -> Iterator[Finding]:
-    """XC701/XC702: a local evidence file sits below ``evidence/`` and has an allowed type."""
+    """XC701/XC702/XC705/XC706: an evidence item is in its canonical form, in its problem's folder,
+    of an allowed type."""
     yield from survey(index).misfiled
 
 
