@@ -9,7 +9,7 @@ from xuncha.model.root import (
 )
 
 UNIT_FOLDER_KINDS = frozenset(
-    {"feedback", "plan", "extensions", "reports", "clues", "supervision", "assessment"}
+    {"feedback", "plan", "extensions", "reports", "clues", "supervision", "assessment", "participation"}
 )
 
 
