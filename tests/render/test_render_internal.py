@@ -113,7 +113,10 @@ def test_unit_page_shows_surveys_and_hearings(site: Site) -> None:
     _, rest = _page(site, "rounds/2025-ch-r1/ch-fgw/index.md").unindexed
     section = rest.split("群众参与", 1)[1].split("质效评估", 1)[0]
     # T1: 48 asked, 41 + 5 + 1 = 47 valid votes; T2: 30 asked, 22 + 5 + 2 + 1 = 30
-    assert "<td>T1</td><td>2026年9月10日</td><td>民主测评会</td><td>领导班子成员、中层干部、全体职工</td>" in section
+    assert (
+        "<td>T1</td><td>2026年9月10日</td><td>民主测评会</td><td>领导班子成员、中层干部、全体职工</td>"
+        in section
+    )
     assert "<td>48</td><td>47</td><td>满意41、基本满意5、不满意1</td>" in section
     assert "<td>30</td><td>30</td>" in section and "<td>H1</td>" in section and "<td>4</td>" in section
     empty = _page(site, "rounds/2025-ch-r1/ch-ctjt/index.md").unindexed[1]

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from xuncha.model.index import Folder, Json, Node, Record
 from xuncha.rules import deadlines
@@ -424,12 +425,15 @@ METRICS: Mapping[str, tuple[str, MetricFn]] = {
 }
 
 
-def compute(ctx: Context, names: Iterable[str] | None = None) -> dict[str, Metric]:
-    """The named metrics (default: all) for the context's unit."""
-    wanted = list(METRICS) if names is None else list(dict.fromkeys(names))
+def compute(
+    ctx: Any, names: Iterable[str] | None = None, registry: Mapping[str, tuple[str, Any]] = METRICS
+) -> dict[str, Metric]:
+    """The named metrics (default: all) of ``registry`` for the context: a unit's, or (with the
+    supervisor metrics) a supervising body's."""
+    wanted = list(registry) if names is None else list(dict.fromkeys(names))
     out = {}
     for name in wanted:
-        title, function = METRICS[name]
+        title, function = registry[name]
         value, facts = function(ctx)
         out[name] = Metric(name, title, Fraction(value), tuple(facts))
     return out

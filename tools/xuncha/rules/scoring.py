@@ -418,10 +418,11 @@ def sheet(
     """The whole score sheet; ``notes`` are the caller's (e.g. deadlines that could not be computed)."""
     groups = score_items(rubric, found, assessment)
     total = rounded(sum((g.subtotal for g in groups), ZERO))
+    judged = any(item.formula or any(not r.automatic for r in item.rules) for item in rubric.items())
     extra = (
-        []
-        if assessment
-        else ["没有评估记录（assessment.yaml）：只计自动扣分，酌情扣分、加分、满意度等未计入"]
+        ["没有评估记录（assessment.yaml）：只计自动扣分，酌情扣分、加分、满意度等未计入"]
+        if judged and not assessment
+        else []
     )
     if assessment and assessment.date != as_of:
         extra.append(f"评估日期为 {assessment.date}，本表按 {as_of} 的记录计算")
@@ -461,7 +462,7 @@ def score_round(
 ) -> list[Sheet]:
     """Score sheets for the round's units (default: all), deadlines computed once for the round."""
     wanted = round_units(index, round_id) if units is None else list(units)
-    schedule = _round_schedule(index, setting, round_id, as_of)
+    schedule = round_schedule(index, setting, round_id, as_of)
     by_unit: dict[str | None, list[Obligation]] = {}
     for obligation in schedule.obligations:
         by_unit.setdefault(obligation.unit, []).append(obligation)
@@ -474,7 +475,7 @@ def score_round(
     ]
 
 
-def _round_schedule(index: Index, setting: Setting, round_id: str, as_of: date) -> deadlines.Schedule:
+def round_schedule(index: Index, setting: Setting, round_id: str, as_of: date) -> deadlines.Schedule:
     """Only this round's obligations: the engine walks every round of the index it is given."""
     rounds = {k: v for k, v in index.rounds.items() if k == round_id}
     folders = {key: folder for key, folder in index.folders.items() if key[0] == round_id}
