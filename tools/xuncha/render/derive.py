@@ -15,7 +15,7 @@ from xuncha.model.index import Index
 from xuncha.render.md import BLUE, GREEN, GREY, RED, YELLOW, Light
 from xuncha.render.model import DueRow, LeafView, ScoreRow, SiteModel, UnitView
 from xuncha.render.progress import is_completed
-from xuncha.rules import deadlines, scoring
+from xuncha.rules import deadlines, follow_up, scoring
 from xuncha.rules.deadlines import Obligation, State
 from xuncha.rules.rubrics import Setting
 
@@ -27,10 +27,11 @@ def enrich(index: Index, setting: Setting, as_of: str) -> Callable[[SiteModel], 
     """Compute obligations once for all rounds, then fill each unit of a model with its share."""
     day = date.fromisoformat(as_of)
     schedule = deadlines.schedule(index, setting.profiles, setting.default_profile, setting.calendar, day)
+    follow_ups, _ = follow_up.obligations(index, setting, day)  # their findings: `xuncha overdue` shows them
 
     def attach(model: SiteModel) -> None:
         by_unit: dict[tuple[str, str | None], list[Obligation]] = {}
-        for o in schedule.obligations:
+        for o in (*schedule.obligations, *follow_ups):
             by_unit.setdefault((o.round, o.unit), []).append(o)
         for round_view in model.rounds:
             round_view.dues = [due_row(o) for o in by_unit.get((round_view.id, None), [])]

@@ -109,12 +109,21 @@ class Group:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """What a grade's action becomes: an obligation of ``kind`` due ``within`` the assessment date."""
+
+    kind: str  # 持续督促 / 约谈 / 纪检监察建议 / 问责建议
+    within: Offset
+
+
+@dataclass(frozen=True)
 class Grade:
-    """A grade band: its name, lowest total (inclusive) and follow-up action."""
+    """A grade band: its name, lowest total (inclusive) and follow-up action (tracked when ``follow_up``)."""
 
     name: str
     min: Fraction
     action: str
+    follow_up: FollowUp | None = None
 
 
 @dataclass(frozen=True)
@@ -191,7 +200,10 @@ def parse_rubric(file: str, data: dict[str, Any]) -> tuple[Rubric | None, list[F
     if any(f.severity is Severity.ERROR for f in findings):
         return None, findings
     groups = tuple(_group(g) for g in data["groups"])
-    grades = tuple(Grade(g["grade"], _fraction(g["min"]), g["action"]) for g in data["grades"])
+    grades = tuple(
+        Grade(g["grade"], _fraction(g["min"]), g["action"], _follow_up(g.get("follow_up")))
+        for g in data["grades"]
+    )
     rubric = Rubric(
         id=data["id"],
         title=data["title"],
@@ -201,9 +213,17 @@ def parse_rubric(file: str, data: dict[str, Any]) -> tuple[Rubric | None, list[F
         grades=grades,
         groups=groups,
         notes=tuple(data.get("notes", ())),
-        parameters={k: Offset(v["count"], Unit(v["unit"])) for k, v in data.get("parameters", {}).items()},
+        parameters={k: _offset(v) for k, v in data.get("parameters", {}).items()},
     )
     return rubric, findings
+
+
+def _offset(data: dict[str, Any]) -> Offset:
+    return Offset(int(data["count"]), Unit(data["unit"]))
+
+
+def _follow_up(data: dict[str, Any] | None) -> FollowUp | None:
+    return None if data is None else FollowUp(str(data["kind"]), _offset(data["within"]))
 
 
 def _group(data: dict[str, Any]) -> Group:
