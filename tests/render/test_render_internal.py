@@ -121,3 +121,19 @@ def test_unit_page_shows_surveys_and_hearings(site: Site) -> None:
     assert "<td>30</td><td>30</td>" in section and "<td>H1</td>" in section and "<td>4</td>" in section
     empty = _page(site, "rounds/2025-ch-r1/ch-ctjt/index.md").unindexed[1]
     assert "没有满意度测评和质询答辩记录" in empty
+
+
+def test_round_page_ranks_the_supervising_bodies(site: Site) -> None:
+    page = _page(site, "rounds/2026-ch-r2/index.md")
+    section = next(html for html in page.html if "监督单位" in html and "各项得分及依据" in html)
+    for body in ("区纪委监委派驻第五纪检监察组", "东湖街道纪工委", "区委第二巡察组"):
+        assert f"<td>{body}</td>" in section
+    assert "1 对巡察整改材料严格审核把关：" in section and "xuncha score --supervisors" in section
+
+
+def test_unit_page_shows_the_urging_letters(site: Site) -> None:
+    _, rest = _page(site, "rounds/2025-ch-r1/ch-hxz/index.md").unindexed
+    section = rest.split("督查督办", 1)[1].split("群众参与", 1)[0]
+    # S4, drafted by `xuncha urge --as-of 2026-11-16`: five red items, a reply within 5 working days
+    row = section.split("<td>督办函</td><td>2026年11月16日</td>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>5项</td><td>2026年11月23日</td>" in row and "P02.2" in row

@@ -122,21 +122,7 @@ def _merges(root: Path, round_id: str) -> list[Merge] | None:
         entries = read_trail(root, repo, gitio.mainline(repo) or "HEAD", history.round_paths(round_id))
     except gitio.GitError:
         return None
-    return [
-        Merge(
-            round=round_id,
-            unit=str(e.place.unit),
-            file=e.file,
-            kind=e.place.kind,
-            commit=e.commit.sha,
-            authored=e.date,
-            merged=e.approval.date if e.approval.reviewed else None,
-            approver=e.approval.merger,
-            closes=tuple(p for c in e.changes if c.section == "closed" for p in c.problems),
-        )
-        for e in entries
-        if e.place.unit is not None
-    ]
+    return history.merges(entries)
 
 
 def _units(index: Index, round_id: str, unit_id: str | None) -> list[str]:

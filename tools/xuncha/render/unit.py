@@ -222,19 +222,22 @@ def _extensions(view: UnitView) -> str:
 
 
 def _supervision(view: UnitView) -> str:
+    """Every action, the urging letters (督办函) with what they urged and the reply deadline."""
     rows = [
         [
             h(act.get("kind", "")),
             cn_date(act["date"]),
             h(act.get("by", "")),
             "、".join(a(p, f"{p}.md") for p in act.get("problems", [])) or "—",
+            h(f"{len(act['obligations'])}项") if act.get("obligations") else "—",
+            cn_date(act["reply_by"]) if act.get("reply_by") else "—",
             h(act.get("finding", "—")),
             h(act.get("note", "")),
         ]
         for _, _, act in view.folder.items("supervision", "actions")
     ]
     return (
-        table(["方式", "日期", "实施单位", "涉及问题", "发现", "说明"], rows)
+        table(["方式", "日期", "实施单位", "涉及问题", "督办事项", "回复期限", "发现", "说明"], rows)
         if rows
         else "<p>没有督查督办记录。</p>"
     )
