@@ -111,3 +111,20 @@ def test_unknown_body_is_a_usage_error(run_cli: Callable[..., Result], round_rep
         "--root", round_repo, "score", "2025-t-r1", "某监督室", "--supervisors", "--as-of", AS_OF
     )
     assert result.exit_code == 2 and "不是轮次 2025-t-r1 的监督单位" in result.output
+
+
+def test_a_letter_naming_nothing_urges_everything_late(round_repo: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(round_repo, copy, ignore=shutil.ignore_patterns(".git"))
+    path = copy / "rounds/2025-t-r1/t-unit/supervision.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    problems: [P01.1]\n    obligations: [problem/P01.1]\n", ""), "utf-8")
+    index = validate(copy, use_cache=False).index
+    rubric = builtin().rubrics["supervisors"]
+    sheets = score_supervisors(index, load_setting(copy), rubric, "2025-t-r1", date(2026, 7, 1), None)
+    item3 = next(
+        i for g in next(s for s in sheets if s.unit == BODY).groups for i in g.items if i.item.id == "3"
+    )
+    # S1 (2026-01-08) now urges whatever fell due within the 10 working days before it: P01.1 and
+    # 2025Q4 (both due 12-31); 民主生活会材料, 2025Q3, 2026Q1 and P01.2 remain → 4 × 3 = 12 → 18
+    assert item3.score == 18

@@ -191,7 +191,7 @@ def spot_checks_missing(ctx: BodyContext) -> Counted:
 
 def red_not_urged(ctx: BodyContext) -> Counted:
     """Red obligations of supervised units that no letter or talk urged within the urging period
-    after they fell due (a 督办函 naming the obligation, or one naming the problem, or a 约谈)."""
+    after they fell due: one naming the obligation or its problem, or one naming nothing (all)."""
     folders = {(d.folder.round, d.folder.unit): d.folder for d in ctx.roles(SUPERVISOR)}
     facts = []
     for o in ctx.obligations:
@@ -213,7 +213,8 @@ def _urged(folder: Folder, o: Obligation, grace: date) -> bool:
         if action.get("kind") not in URGING or not (o.due.isoformat() < day <= grace.isoformat()):
             continue
         named = reference(o) in action.get("obligations", []) or (o.problem in action.get("problems", []))
-        if named or (action.get("kind") == "约谈" and not action.get("problems")):
+        general = not action.get("problems") and not action.get("obligations")  # urges all that is late
+        if named or general:
             return True
     return False
 
