@@ -28,7 +28,7 @@ from xuncha.model.findings import Severity
 from xuncha.model.repo import config
 from xuncha.pipeline import validate
 from xuncha.rules import urging
-from xuncha.rules.follow_up import with_follow_ups
+from xuncha.rules.deadlines import schedule
 from xuncha.rules.profiles import Light
 from xuncha.rules.ruledata import load_rules
 from xuncha.rules.workdays import CalendarGap, Offset, Unit, shift
@@ -81,7 +81,8 @@ def urge_command(
         checked = validate(root)
         rules = load_rules(root)
         default = config(root).get("profile")
-        every = with_follow_ups(checked.index, rules, default, as_of).obligations
+        # the unit's own obligations only: a grade's follow-up is the supervisors' to carry out
+        every = schedule(checked.index, rules.profiles, default, rules.calendar, as_of).obligations
         found = _selected(ctx, list(every), checked.index.rounds, checked.index.units, round_id, unit_id)
         todo = urging.plan(checked.index, found, LIGHTS[light], as_of, rules.profiles, default)
     try:
