@@ -20,17 +20,17 @@ import pytest
 from click.testing import Result
 
 from gitrepo import Git, status, write
-from xuncha.model import schemas
-from xuncha.review import gitio, history
-from xuncha.site import history as site_history
-from xuncha.site import mkdocs_hook
 from xuncha.load.cachefolder import CACHE_DIR
-from xuncha.review.changes import Change
-from xuncha.review.gitio import Commit, open_repo
+from xuncha.model import schemas
 from xuncha.model.layout import Place
+from xuncha.pipeline import validate
 from xuncha.render.problem import NO_CHANGES, NO_HISTORY
 from xuncha.render.sites import internal_site
-from xuncha.pipeline import validate
+from xuncha.review import gitio, history
+from xuncha.review.changes import Change
+from xuncha.review.gitio import Commit, open_repo
+from xuncha.site import history as site_history
+from xuncha.site import mkdocs_hook
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2025-12-01"

@@ -20,9 +20,9 @@ from pathlib import Path
 import jinja2
 
 from xuncha.load import verdict
+from xuncha.pipeline import Report, validate
 from xuncha.render.sites import Allow, Drafts, draft
 from xuncha.rules.rubrics import Setting, load_setting
-from xuncha.pipeline import Report, validate
 
 _LOADED: dict[Path, tuple[verdict.Stamp, Report, Setting]] = {}
 

@@ -18,8 +18,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xuncha.model import schemas
 from xuncha.load.collector import without_collector
+from xuncha.model import schemas
 
 if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported where used
     from git import Repo

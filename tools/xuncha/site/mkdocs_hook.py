@@ -27,11 +27,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
+from xuncha.model.repo import find_root
+from xuncha.model.schemas import public_fields, schema_dir
 from xuncha.render import UNINDEXED, Heading, Page, splice
 from xuncha.render.derive import enrich
 from xuncha.render.sites import Site, internal_site, public_site
-from xuncha.model.repo import find_root
-from xuncha.model.schemas import public_fields, schema_dir
 from xuncha.site.data import TEMPLATES, drafts, load
 from xuncha.site.history import read as read_history
 
