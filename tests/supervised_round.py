@@ -45,6 +45,7 @@ actions:
     problems: [P01.1]
     obligations: [problem/P01.1]
     reply_by: 2026-01-15
+    replied: 2026-01-14
   - id: S2
     kind: 抽查
     date: 2026-06-20

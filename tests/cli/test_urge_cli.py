@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -130,3 +131,16 @@ def test_libreoffice_renders_the_letter(run_cli: Run, repo: Path, tmp_path: Path
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")])
     [png] = tmp_path.glob("page*.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 2000
+
+
+def test_the_reply_is_itself_an_obligation(run_cli: Run, repo: Path, tmp_path: Path) -> None:
+    assert urge(run_cli, repo, tmp_path, "--as-of", "2025-10-01").exit_code == 0
+    late = run_cli("--root", repo, "overdue", "--as-of", "2025-10-20", "--format", "json")
+    [reply] = [o for o in json.loads(late.output)["obligations"] if o["rule"] == "urge-reply"]
+    # S1's reply_by (2025-10-14) is its due date; six days later it is red
+    assert (reply["item"], reply["due"], reply["light"], reply["days"]) == ("S1", "2025-10-14", "red", 6)
+    path = repo / SUPERVISION
+    path.write_text(path.read_text(encoding="utf-8") + "    replied: 2025-10-13\n", encoding="utf-8")
+    done = run_cli("--root", repo, "overdue", "--as-of", "2025-10-20", "--format", "json")
+    [reply] = [o for o in json.loads(done.output)["obligations"] if o["rule"] == "urge-reply"]
+    assert (reply["done"], reply["light"]) == ("2025-10-13", "green")
