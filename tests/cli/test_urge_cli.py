@@ -144,3 +144,12 @@ def test_the_reply_is_itself_an_obligation(run_cli: Run, repo: Path, tmp_path: P
     done = run_cli("--root", repo, "overdue", "--as-of", "2025-10-20", "--format", "json")
     [reply] = [o for o in json.loads(done.output)["obligations"] if o["rule"] == "urge-reply"]
     assert (reply["done"], reply["light"]) == ("2025-10-13", "green")
+
+
+def test_a_problem_is_urged_with_its_verbatim_text(run_cli: Run, repo: Path, tmp_path: Path) -> None:
+    # P01.1's deadline (2025-12-31) has passed on 2026-01-05: one of its red items
+    assert urge(run_cli, repo, tmp_path, "--as-of", "2026-01-05").exit_code == 0
+    [letter] = tmp_path.glob("*.docx")
+    text = "\n".join(p.text for p in Document(str(letter)).paragraphs)
+    assert "问题 P01.1 整改\n问题原文：党组专题研究全面从严治党工作不足。\n应于2025年12月31日前完成" in text
+    assert "依据：“一般问题1年左右整改落实到位，少量一时难以解决的问题可适当延长时间”" in text

@@ -21,7 +21,7 @@ from xuncha.clerk import gitops
 from xuncha.clerk.records import Desk, Written, ids_in, next_id
 from xuncha.cli.desk import refusals
 from xuncha.cli.main import EXIT_FINDINGS, repository
-from xuncha.cli.overdue import _as_of, _selected
+from xuncha.cli.overdue import _as_of, _selected, _warn
 from xuncha.load import collector
 from xuncha.model import schemas
 from xuncha.model.findings import Severity
@@ -96,6 +96,7 @@ def urge_command(
     with refusals(ctx):
         letters = [_letter(root, desk, draft, as_of, reply_by, folder) for draft in todo.drafts]
     _report(todo, letters, dry_run)
+    _warn([], len(checked.index.broken))  # files with errors: their obligations are not known
     if not dry_run:
         _write(ctx, root, todo, letters, as_of, reply_by)
 

@@ -43,11 +43,11 @@ def blocks(draft: Draft, as_of: date, reply_by: date) -> list[Block]:
             out.append(Block(Kind.SECTION, (f"{cn_section(n)}{heading}",)))
         mine = [o for o in draft.items if o.light is light]
         for i, o in enumerate(mine, 1):
-            out += [
-                Block(Kind.HEADING, (f"{cn_paren(i)}{_name(o)}",)),
-                _p(_facts(o, as_of)),
-                _p(_basis(o, draft)),
-            ]
+            out.append(Block(Kind.HEADING, (f"{cn_paren(i)}{_name(o)}",)))
+            wording = draft.wordings.get(o.problem or "")
+            if wording:
+                out.append(_p(f"问题原文：{wording}"))
+            out += [_p(_facts(o, as_of)), _p(_basis(o, draft))]
     out += [
         _p(
             f"请你单位切实履行整改主体责任，对照上述事项逐项落实，并于{cn_date(reply_by.isoformat())}前"
@@ -63,8 +63,10 @@ def _p(text: str) -> Block:
 
 
 def _name(o: Obligation) -> str:
-    which = f"（{o.problem}）" if o.problem else (f"（{o.item}）" if o.item else "")
-    return f"{o.title}{which}"
+    """The obligation's title; a problem by its number (its text follows in full)."""
+    if o.problem:
+        return f"问题 {o.problem} 整改"
+    return f"{o.title}（{o.item}）" if o.item else o.title
 
 
 def _facts(o: Obligation, as_of: date) -> str:

@@ -10,7 +10,7 @@ same day drafts nothing new.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from xuncha.model.index import Folder, Index
@@ -38,6 +38,7 @@ class Draft:
     issuer: str
     items: tuple[Obligation, ...]
     profile: Profile | None
+    wordings: Mapping[str, str] = field(default_factory=dict)  # each urged problem's verbatim text
 
     @property
     def references(self) -> list[str]:
@@ -114,7 +115,11 @@ def _draft(
     profile = profiles.get(str(round_data.get("profile", default_profile)))
     short = str(data.get("short_name") or data.get("name") or unit_id)
     name = str(round_data.get("name") or round_id)
-    return Draft(round_id, name, unit_id, str(data.get("name") or short), short, issuer, items, profile)
+    folder = index.folders.get(key)
+    nodes = folder.nodes if folder is not None else {}
+    wordings = {o.problem: nodes[o.problem].wording for o in items if o.problem in nodes}
+    full = str(data.get("name") or short)
+    return Draft(round_id, name, unit_id, full, short, issuer, items, profile, wordings)
 
 
 def action(draft: Draft, record_id: str, as_of: date, reply_by: date, letter: str) -> dict[str, object]:
