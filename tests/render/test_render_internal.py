@@ -107,3 +107,33 @@ def test_progress_series_matches_the_state_on_each_month_end() -> None:
     ]
     assert progress_series(units, AS_OF) == expected
     assert expected[-1][1] > expected[0][1]
+
+
+def test_unit_page_shows_surveys_and_hearings(site: Site) -> None:
+    _, rest = _page(site, "rounds/2025-ch-r1/ch-fgw/index.md").unindexed
+    section = rest.split("群众参与", 1)[1].split("质效评估", 1)[0]
+    # T1: 48 asked, 41 + 5 + 1 = 47 valid votes; T2: 30 asked, 22 + 5 + 2 + 1 = 30
+    assert (
+        "<td>T1</td><td>2026年9月10日</td><td>民主测评会</td><td>领导班子成员、中层干部、全体职工</td>"
+        in section
+    )
+    assert "<td>48</td><td>47</td><td>满意41、基本满意5、不满意1</td>" in section
+    assert "<td>30</td><td>30</td>" in section and "<td>H1</td>" in section and "<td>4</td>" in section
+    empty = _page(site, "rounds/2025-ch-r1/ch-ctjt/index.md").unindexed[1]
+    assert "没有满意度测评和质询答辩记录" in empty
+
+
+def test_round_page_ranks_the_supervising_bodies(site: Site) -> None:
+    page = _page(site, "rounds/2026-ch-r2/index.md")
+    section = next(html for html in page.html if "监督单位" in html and "各项得分及依据" in html)
+    for body in ("区纪委监委派驻第五纪检监察组", "东湖街道纪工委", "区委第二巡察组"):
+        assert f"<td>{body}</td>" in section
+    assert "1 对巡察整改材料严格审核把关：" in section and "xuncha score --supervisors" in section
+
+
+def test_unit_page_shows_the_urging_letters(site: Site) -> None:
+    _, rest = _page(site, "rounds/2025-ch-r1/ch-hxz/index.md").unindexed
+    section = rest.split("督查督办", 1)[1].split("群众参与", 1)[0]
+    # S4, drafted by `xuncha urge --as-of 2026-11-16`: five red items, a reply within 5 working days
+    row = section.split("<td>督办函</td><td>2026年11月16日</td>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>5项</td><td>2026年11月23日</td>" in row and "P02.2" in row

@@ -218,3 +218,20 @@ def test_demo_history_is_realistic_and_ends_at_the_data(
 
 
 MEETING = "  - id: M1\n    kind: 专题民主生活会\n    date: 2025-07-10\n"
+
+
+def test_merges_for_the_supervisor_assessment(ledger: Git) -> None:
+    from xuncha.review.gitio import open_repo
+    from xuncha.site.history import read_trail
+
+    entries = read_trail(ledger.root, open_repo(ledger.root), "main", trail.round_paths("2025-t-r1"))
+    rows = [(m.kind, m.authored, m.merged, m.approver, m.closes) for m in trail.merges(entries)]
+    assert rows == [
+        ("feedback", "2025-06-30", None, None, ()),  # the first import, pushed straight to main
+        ("plan", "2025-06-30", None, None, ()),
+        ("status", "2025-06-30", None, None, ("P02",)),  # P02's log, closed, in the first import
+        ("status", "2025-07-05", "2025-07-06", "李四", ()),  # merge #3
+        ("status", "2025-09-02", "2025-09-02", "赵六", ()),  # squash #4: the squash commit is the one written
+        ("status", "2025-10-10", None, None, ("P01.1",)),  # the close, pushed straight to main
+        ("plan", "2025-10-20", "2025-10-21", "周八", ()),  # GitLab merge !7
+    ]

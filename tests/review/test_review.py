@@ -416,3 +416,41 @@ def test_a_link_already_on_main_is_not_this_change(git: Git) -> None:
     git.branch("t-unit/other")
     result = review_run(git.root, "--base", "main", "--head", "HEAD", "--format", "json")
     assert special_violations(result) == {}
+
+
+PARTICIPATION = """\
+round: 2025-t-r1
+unit: t-unit
+surveys:
+  - id: T1
+    date: 2025-12-10
+    kind: 民主测评会
+    held_by: 评估组
+    groups: [领导班子成员, 中层干部]
+    invited: 30
+    results: {满意: 20, 基本满意: 4, 不满意: 4}
+hearings:
+  - id: H1
+    date: 2025-12-15
+    held_by: 巡察工作领导小组
+    questions: 4
+"""
+
+
+def test_surveys_and_hearings_in_words_and_kept_once_filed(run_cli: Run, git: Git) -> None:
+    write(git.root, f"{FOLDER}/participation.yaml", PARTICIPATION)
+    git.commit("登记满意度测评和质询答辩")
+    result = review(run_cli, git, "--base", "main", "--head", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert "### 群众参与（2）" in lines(result)
+    assert (
+        "- 2025-t-r1/t-unit 满意度测评 T1：民主测评会（2025-12-10，评估组），领导班子成员、中层干部，"
+        "参加 30 人，有效票 28 张" in lines(result)
+    )
+    assert "- 2025-t-r1/t-unit 质询答辩 H1（2025-12-15，巡察工作领导小组）：提问 4 个" in lines(result)
+    git.merge("t-unit/progress", 5)
+    git.branch("t-unit/votes")
+    edit(git.root, f"{FOLDER}/participation.yaml", "满意: 20", "满意: 26")
+    git.commit("改票数")
+    changed = review(run_cli, git, "--base", "main", "--head", "HEAD")
+    assert changed.exit_code == 1 and "XC506" in changed.output  # a filed survey is never edited

@@ -41,6 +41,7 @@ def test_wujiang_profile_has_every_seed_000_deadline(profiles: Any) -> None:
         "completion-report": Offset(1, Unit.YEARS),
         "clue-disposal-plan": Offset(1, Unit.MONTHS),
         "clue-quarter-status": Offset(0, Unit.DAYS),
+        "urge-reply": None,  # the letter's own reply_by
         "petition-closed": None,
     }
     rules = {rule.id: rule for rule in wujiang.rules}

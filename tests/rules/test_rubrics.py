@@ -25,6 +25,7 @@ SHAPES = {
     "wujiang-units": (16, 95, [18, 66, 8, 8, 10], [18, 61, 8, 8, 10]),
     "wujiang-villages": (13, 100, [18, 66, 8, 8, 10], [18, 66, 8, 8, 10]),
     "provincial-bureau": (16, 100, [10, 60, 15, 5, 10], [10, 60, 15, 5, 10]),
+    "supervisors": (4, 100, [30, 20, 30, 20], [30, 20, 30, 20]),
 }
 
 
@@ -86,6 +87,24 @@ def test_texts_are_verbatim_from_the_seeds() -> None:
                 assert text in seeds[seed], (rubric_id, item.id, text)
         for grade in rubric.grades:
             assert grade.action in seeds[seed], (rubric_id, grade.name)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents not available")
+def test_supervisor_rubric_quotes_seeds_004_and_000() -> None:
+    """Seed 004 says what to assess, not the points: each criterion quotes seed 004 or seed 000."""
+    seeds = {p.name[:3]: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+    rubric = builtin().rubrics["supervisors"]
+    for item in rubric.items():
+        for phrase in item.criteria.split("；"):
+            assert phrase in seeds["004"] or phrase in seeds["000"], (item.id, phrase)
+        for rule in item.rules:
+            assert rule.automatic and rule.text in item.criteria, rule.id
+    assert all(grade.action in seeds["004"] for grade in rubric.grades)
+    assert set(rubric.parameters) == {"review", "spot_check", "urge"}
+
+
+def test_supervisor_rubric_is_never_a_units_rubric() -> None:
+    assert builtin().select("supervisors", "区级机关") is None
 
 
 def test_selection_by_assessment_or_unit_type() -> None:

@@ -285,3 +285,65 @@ def test_ranking_orders_by_total_and_shares_ties(worked: Path) -> None:
     assert [(r.rank, r.sheet.unit) for r in rows] == [(1, "t-village"), (2, "t-bureau"), (3, "t-unit")]
     tied = ranking([found["t-unit"], found["t-unit"], found["t-village"]])
     assert [r.rank for r in tied] == [1, 2, 2]
+
+
+PARTICIPATION = f"""\
+round: {R}
+unit: t-bureau
+surveys:
+  - id: T1
+    date: 2025-12-10
+    kind: 民主测评会
+    held_by: 评估组
+    groups: [领导班子成员, 中层干部]
+    invited: 30
+    results: {{满意: 20, 基本满意: 4, 不满意: 4}}
+  - id: T2
+    date: 2025-12-12
+    kind: 问卷调查
+    groups: [服务对象]
+    invited: 15
+    results: {{满意: 6, 比较满意: 2, 不了解: 4}}
+  - id: T3
+    date: 2099-01-01
+    kind: 问卷调查
+    groups: [群众]
+    invited: 5
+    results: {{不满意: 5}}
+hearings:
+  - id: H1
+    date: 2025-12-15
+    held_by: 巡察工作领导小组
+    answered_by: [测试区测试集团, 派驻第一纪检监察组]
+    questions: 4
+"""
+
+
+def test_item15_satisfaction_comes_from_the_surveys(worked: Path) -> None:
+    put(worked, f"rounds/{R}/t-bureau/participation.yaml", PARTICIPATION)
+    assert [
+        f.as_text() for f in validate(worked, use_cache=False).findings if f.file.endswith("ion.yaml")
+    ] == []
+    sheet = sheets(worked)["t-bureau"]
+    # T1 + T2 pooled (T3 is after the as-of date): 满意 26, 比较满意 2, 基本满意 4 count 1 each = 32;
+    # 不满意 4 and 不了解 4 count 0; 40 valid votes → 32/40 = 0.8 → 0.8 × 5 = 4 (the typed 0.93 is not used)
+    assert items(sheet)["15"] == 4
+    item = next(i for g in sheet.groups for i in g.items if i.item.id == "15")
+    assert "满意度 80%" in item.lines[0].text and "÷有效票40张" in item.lines[0].text
+    assert {f.ref for f in item.lines[0].facts} == {"T1", "T2"}
+    assert any("评估记录填写的满意度 93% 未采用" in n for n in item.notes)
+    # the total moves by 4 − 4.65: 67.4833… − 0.65 → 66.83
+    assert sheet.total == F("66.83")
+
+
+def test_item15_typed_satisfaction_says_there_is_no_survey(worked: Path) -> None:
+    item = next(i for g in sheets(worked)["t-bureau"].groups for i in g.items if i.item.id == "15")
+    assert item.score == F("4.65") and any("没有测评记录" in n for n in item.notes)
+
+
+def test_more_votes_than_people_asked_is_an_error(worked: Path) -> None:
+    put(
+        worked, f"rounds/{R}/t-bureau/participation.yaml", PARTICIPATION.replace("invited: 15", "invited: 11")
+    )
+    found = [f for f in validate(worked, use_cache=False).findings if f.code == "XC409"]
+    assert [(f.message, f.line) for f in found] == [("测评 T2 的有效票合计 12 张，多于参加人数 11 人", 16)]

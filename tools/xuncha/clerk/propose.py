@@ -23,6 +23,7 @@ WHAT = {
     "reports": ("report", "会议和报告"),
     "clues": ("clue", "问题线索和信访件"),
     "supervision": ("supervision", "督查督办"),
+    "participation": ("participation", "群众参与"),
     "assessment": ("assessment", "质效评估"),
     "notice": ("notice", "整改进展通报"),
     "feedback": ("feedback", "反馈意见"),

@@ -25,6 +25,7 @@ EXIT_USAGE = 2  # usage and internal errors
 LAZY_COMMANDS = {
     **dict.fromkeys(("overdue", "calendar"), "overdue"),
     "score": "score",
+    "urge": "urge",
     **dict.fromkeys(("build", "serve"), "site"),
     **dict.fromkeys(("review", "history", "codeowners", "demo-history"), "review"),
     **dict.fromkeys(("import-xlsx", "export-xlsx", "export-docx"), "office"),

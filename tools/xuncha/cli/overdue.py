@@ -21,7 +21,8 @@ from xuncha.model.index import Record
 from xuncha.model.repo import config
 from xuncha.pipeline import validate
 from xuncha.render import overdue as report
-from xuncha.rules.deadlines import Obligation, schedule
+from xuncha.rules.deadlines import Obligation
+from xuncha.rules.follow_up import with_follow_ups
 from xuncha.rules.profiles import Light
 from xuncha.rules.ruledata import load_rules
 from xuncha.rules.workdays import coverage
@@ -84,9 +85,7 @@ def overdue_command(
     with collector.paused():  # the index lives until exit: no collection need rescan it
         checked = validate(root, cross_checks=False)  # deadlines need the data, not a verdict
         rules = load_rules(root)
-        plan = schedule(
-            checked.index, rules.profiles, config(root).get("profile"), rules.calendar, as_of, window=window
-        )
+        plan = with_follow_ups(checked.index, rules, config(root).get("profile"), as_of, window=window)
         found = _selected(ctx, list(plan.daily), checked.index.rounds, checked.index.units, round_id, unit_id)
         if baseline is not None:
             found = report.worsened(found, _baseline(ctx, baseline))

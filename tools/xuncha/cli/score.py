@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from fractions import Fraction
+from pathlib import Path
 
 import click
 
@@ -18,9 +19,12 @@ from xuncha.cli.main import EXIT_FINDINGS, cli, repository
 from xuncha.model.findings import Severity
 from xuncha.model.index import Index
 from xuncha.pipeline import validate
-from xuncha.rules.rubrics import Group, load_setting
+from xuncha.rules.rubrics import SUPERVISORS, Group, load_setting
 from xuncha.rules.scoring import Line, Rank, Sheet, ranking, round_units, score_round
 from xuncha.rules.scoring import fmt as num
+from xuncha.rules.supervisor_metrics import Merge
+from xuncha.rules.supervisor_scoring import score_supervisors
+from xuncha.rules.workdays import CalendarGap
 
 CIRCLED = "一二三四五六七八九十"
 
@@ -32,25 +36,40 @@ CIRCLED = "一二三四五六七八九十"
 @click.option(
     "--format", "output", type=click.Choice(["text", "json", "markdown"]), default="text", help="输出格式。"
 )
+@click.option(
+    "--supervisors",
+    is_flag=True,
+    help="评估监督单位（派驻纪检监察组、监督检查室、巡察组）履行监督责任的情况；UNIT 为监督单位名称。",
+)
 @click.pass_context
 def score_command(
-    ctx: click.Context, round_id: str, unit_id: str | None, as_of: datetime | None, output: str
+    ctx: click.Context,
+    round_id: str,
+    unit_id: str | None,
+    as_of: datetime | None,
+    output: str,
+    supervisors: bool,
 ) -> None:
     """质效评估评分：ROUND UNIT 输出一个单位的评分表，只给 ROUND 输出本轮各单位排名。
 
     自动扣分由记录计算（每项列出依据：问题、文件、情况），酌情扣分、加分和满意度取自
-    rounds/ROUND/UNIT/assessment.yaml。
+    rounds/ROUND/UNIT/assessment.yaml。--supervisors：按监督单位评分细则（supervisors.yaml）
+    从记录和 git 历史评估本轮各监督单位，UNIT 为监督单位名称。
     """
     root = repository(ctx)
     if not (root / "rounds" / round_id / "round.yaml").is_file():
         raise click.UsageError(f"轮次 {round_id} 不存在（找不到 rounds/{round_id}/round.yaml）。")
     scope = [f"rounds/{round_id}/round.yaml"] + (
-        [f"rounds/{round_id}/{unit_id}"] if unit_id else [f"rounds/{round_id}"]
+        [f"rounds/{round_id}/{unit_id}"] if unit_id and not supervisors else [f"rounds/{round_id}"]
     )
     report = validate(root, [p for p in scope if (root / p).exists()])
     day = as_of.date() if as_of else date.today()
-    units = _units(report.index, round_id, unit_id)
-    sheets = score_round(report.index, load_setting(root), round_id, day, units)
+    if supervisors:
+        sheets = _supervisor_sheets(ctx, root, report.index, round_id, day, unit_id)
+    else:
+        sheets = score_round(
+            report.index, load_setting(root), round_id, day, _units(report.index, round_id, unit_id)
+        )
     if unit_id and not sheets:
         raise click.UsageError(f"{unit_id} 的评估记录所用评分细则不存在：运行 xuncha validate 查看。")
     click.echo(
@@ -63,6 +82,47 @@ def score_command(
             err=True,
         )
         ctx.exit(EXIT_FINDINGS)
+
+
+def _supervisor_sheets(
+    ctx: click.Context, root: Path, index: Index, round_id: str, day: date, body: str | None
+) -> list[Sheet]:
+    """The bodies' sheets (or one body's), from the record and the mainline's git history."""
+    setting = load_setting(root)
+    rubric = next((r for r in setting.rubrics.rubrics.values() if SUPERVISORS in r.applies_to), None)
+    if rubric is None:
+        raise click.UsageError(
+            "没有监督单位评分细则（applies_to: [监督单位]，见 tools/xuncha/rules/data/rubrics/）。"
+        )
+    try:
+        sheets = score_supervisors(index, setting, rubric, round_id, day, _merges(root, round_id))
+    except CalendarGap as gap:
+        click.echo(f"无法计算期限：{gap}。{gap.hint}", err=True)
+        ctx.exit(EXIT_FINDINGS)
+    if body is None:
+        return sheets
+    mine = [s for s in sheets if s.unit == body]
+    if not mine:
+        names = "、".join(s.unit for s in sheets) or "（无）"
+        raise click.UsageError(f"{body} 不是轮次 {round_id} 的监督单位（可选：{names}）。")
+    return mine
+
+
+def _merges(root: Path, round_id: str) -> list[Merge] | None:
+    """The round's changes on the mainline as merges; None when there is no usable git history."""
+    try:
+        from xuncha.review import gitio, history
+        from xuncha.site.history import read_trail
+    except ImportError:  # no git program
+        return None
+    try:
+        repo = gitio.open_repo(root)
+        if not gitio.has_commits(repo) or gitio.is_shallow(repo):
+            return None
+        entries = read_trail(root, repo, gitio.mainline(repo) or "HEAD", history.round_paths(round_id))
+    except gitio.GitError:
+        return None
+    return history.merges(entries)
 
 
 def _units(index: Index, round_id: str, unit_id: str | None) -> list[str]:
@@ -87,13 +147,26 @@ def _heading(sheet: Sheet) -> Iterator[str]:
     rubric = sheet.rubric
     yield f"评分细则：{rubric.title}（{rubric.id}，{rubric.source}）"
     yield f"计算日期：{sheet.as_of}"
+    if _of_bodies(sheet):
+        yield f"所监督单位的整改落实率：{_percent(sheet.rate)}"
+        return
     a = sheet.assessment
     yield f"评估：{a.assessor}，{a.date}（{a.file}）" if a else "评估：没有评估记录"
     yield f"整改落实率：{_percent(sheet.rate)}"
 
 
+def _of_bodies(sheet: Sheet) -> bool:
+    """A supervising body's sheet (seed 004), not an inspected unit's."""
+    return SUPERVISORS in sheet.rubric.applies_to
+
+
+def _who(sheet: Sheet) -> str:
+    return sheet.unit_name if _of_bodies(sheet) else f"{sheet.unit_name}（{sheet.unit}）"
+
+
 def _text(sheet: Sheet) -> Iterator[str]:
-    yield f"质效评估评分表：{sheet.unit_name}（{sheet.unit}），轮次 {sheet.round}"
+    kind = "监督责任评估评分表" if _of_bodies(sheet) else "质效评估评分表"
+    yield f"{kind}：{_who(sheet)}，轮次 {sheet.round}"
     yield from _heading(sheet)
     for n, group in enumerate(sheet.groups):
         kind = "加分" if group.group.bonus else "小计"
@@ -139,7 +212,8 @@ def _notes(sheet: Sheet, title: str, bullet: str) -> Iterator[str]:
 
 
 def _markdown(sheet: Sheet) -> Iterator[str]:
-    yield f"# 质效评估评分表：{_md(sheet.unit_name)}（{sheet.round}）"
+    kind = "监督责任评估评分表" if _of_bodies(sheet) else "质效评估评分表"
+    yield f"# {kind}：{_md(sheet.unit_name)}（{sheet.round}）"
     yield ""
     yield from (f"- {_md(line)}" for line in _heading(sheet))
     yield ""
@@ -199,8 +273,12 @@ def render_ranking(index: Index, round_id: str, sheets: Iterable[Sheet], output:
     record = index.rounds.get(round_id)
     name = str(record.data.get("name", "")) if record else ""
     day = rows[0].sheet.as_of if rows else ""
-    title = f"{round_id} {name} 质效评估排名（计算日期 {day}）"
+    bodies = bool(rows) and _of_bodies(rows[0].sheet)
+    what = "监督单位履行监督责任评估排名" if bodies else "质效评估排名"
+    title = f"{round_id} {name} {what}（计算日期 {day}）"
     header = ["名次", "单位", "总分", "等次", "整改落实率", "评分细则", "评估"]
+    if bodies:
+        header = ["名次", "监督单位", "总分", "等次", "所监督单位整改落实率", "评分细则"]
     body = [_rank_cells(row) for row in rows]
     if output == "markdown":
         lines = [f"# {_md(title)}", "", _md_row(header), "|" + "---|" * len(header)]
@@ -210,15 +288,12 @@ def render_ranking(index: Index, round_id: str, sheets: Iterable[Sheet], output:
 
 def _rank_cells(row: Rank) -> list[str]:
     s = row.sheet
-    assessed = f"{s.assessment.date} {s.assessment.assessor}" if s.assessment else "无评估记录（仅自动扣分）"
+    cells = [str(row.rank), _who(s), num(s.total), s.grade.name, _percent(s.rate), s.rubric.id]
+    if _of_bodies(s):
+        return cells
     return [
-        str(row.rank),
-        f"{s.unit_name}（{s.unit}）",
-        num(s.total),
-        s.grade.name,
-        _percent(s.rate),
-        s.rubric.id,
-        assessed,
+        *cells,
+        f"{s.assessment.date} {s.assessment.assessor}" if s.assessment else "无评估记录（仅自动扣分）",
     ]
 
 

@@ -48,6 +48,7 @@ TITLES = {
     "supervision": "登记督查督办",
     "clues": "更新问题线索和信访件台账",
     "assessment": "录入质效评估",
+    "participation": "登记满意度测评和质询答辩",
     "notice": "起草整改进展通报",
 }
 CLERK_KINDS = frozenset({"plan", "status", "extensions", "reports", "notice"})

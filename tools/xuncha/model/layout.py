@@ -7,7 +7,7 @@ from dataclasses import dataclass
 DATA_ROOTS = ("rounds", "units")  # the folders records live in
 
 UNIT_FOLDER_KINDS = frozenset(
-    {"feedback", "plan", "extensions", "reports", "clues", "supervision", "assessment"}
+    {"feedback", "plan", "extensions", "reports", "clues", "supervision", "assessment", "participation"}
 )
 
 

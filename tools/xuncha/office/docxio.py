@@ -45,7 +45,12 @@ GRID_LINE_PITCH = 579  # the same in twentieths of a point
 CONDENSED = -5  # twentieths of a point per character: 16 pt − 0.25 pt puts 28 characters in 156 mm
 TITLE_CHARS = 20  # 二号 characters on one line of the text block
 CHAR = Pt(16)  # one character of body text, for indents counted in characters
-STYLE_NAMES = {Kind.TITLE: "公文标题", Kind.SECTION: "一级标题", Kind.HEADING: "二级标题"}
+STYLE_NAMES = {
+    Kind.TITLE: "公文标题",
+    Kind.ADDRESSEE: "主送机关",
+    Kind.SECTION: "一级标题",
+    Kind.HEADING: "二级标题",
+}
 DRAFT_NOTE = "草稿　未经“三把关”签署，不得对外公开"
 
 
@@ -137,6 +142,8 @@ def _styles(document: DocxDocument) -> None:
     off_grid = OxmlElement("w:snapToGrid")  # a 22 pt line would take two grid lines
     off_grid.set(qn("w:val"), "0")
     title.element.get_or_add_pPr().append(off_grid)
+    addressee = _style(document, STYLE_NAMES[Kind.ADDRESSEE], BODY_FONT, BODY_SIZE, None)
+    addressee.paragraph_format.first_line_indent = Pt(0)  # 主送机关: flush left (GB/T 9704 7.2.4)
     _style(document, STYLE_NAMES[Kind.SECTION], SECTION_FONT, BODY_SIZE, 0)
     _style(document, STYLE_NAMES[Kind.HEADING], HEADING_FONT, BODY_SIZE, 1)
 

@@ -22,9 +22,11 @@ SIGN_MARK = "{ .xc-sign }"
 
 
 class Kind(StrEnum):
-    """What a block is in an official document: title, 一、 heading, （一） heading, body, signature."""
+    """What a block is in an official document: title, addressee (主送机关), 一、 heading, （一） heading,
+    body, signature."""
 
     TITLE = "title"
+    ADDRESSEE = "addressee"
     SECTION = "section"
     HEADING = "heading"
     PARAGRAPH = "paragraph"

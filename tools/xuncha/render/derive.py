@@ -7,7 +7,7 @@ pages print: a leaf's deadline and light, a unit's obligations
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -15,22 +15,29 @@ from xuncha.model.index import Index
 from xuncha.render.md import BLUE, GREEN, GREY, RED, YELLOW, Light
 from xuncha.render.model import DueRow, LeafView, ScoreRow, SiteModel, UnitView
 from xuncha.render.progress import is_completed
-from xuncha.rules import deadlines, scoring
+from xuncha.rules import deadlines, follow_up, scoring
 from xuncha.rules.deadlines import Obligation, State
-from xuncha.rules.rubrics import Setting
+from xuncha.rules.rubrics import SUPERVISORS, Setting
+from xuncha.rules.supervisor_metrics import Merge
+from xuncha.rules.supervisor_scoring import score_supervisors
+from xuncha.rules.workdays import CalendarGap
 
 FACTS_SHOWN = 5
 _LIGHTS = {State.OVERDUE: RED, State.DUE_SOON: YELLOW, State.OPEN: GREEN, State.ON_TIME: BLUE}
 
 
-def enrich(index: Index, setting: Setting, as_of: str) -> Callable[[SiteModel], None]:
-    """Compute obligations once for all rounds, then fill each unit of a model with its share."""
+def enrich(
+    index: Index, setting: Setting, as_of: str, merges: Sequence[Merge] | None = None
+) -> Callable[[SiteModel], None]:
+    """Compute obligations once for all rounds, then fill each unit of a model with its share, and
+    each round with its supervising bodies' scores (``merges``: the git history, None without one)."""
     day = date.fromisoformat(as_of)
     schedule = deadlines.schedule(index, setting.profiles, setting.default_profile, setting.calendar, day)
+    follow_ups, _ = follow_up.obligations(index, setting, day)  # their findings: `xuncha overdue` shows them
 
     def attach(model: SiteModel) -> None:
         by_unit: dict[tuple[str, str | None], list[Obligation]] = {}
-        for o in schedule.obligations:
+        for o in (*schedule.obligations, *follow_ups):
             by_unit.setdefault((o.round, o.unit), []).append(o)
         for round_view in model.rounds:
             round_view.dues = [due_row(o) for o in by_unit.get((round_view.id, None), [])]
@@ -39,8 +46,23 @@ def enrich(index: Index, setting: Setting, as_of: str) -> Callable[[SiteModel], 
                 closed = schedule.closed.get((view.round_id, view.unit_id))
                 _attach_unit(view, found, index, setting, day, closed)
             _rank(round_view.units)
+            round_view.supervisors = _supervisors(index, setting, round_view.id, day, merges)
 
     return attach
+
+
+def _supervisors(
+    index: Index, setting: Setting, round_id: str, day: date, merges: Sequence[Merge] | None
+) -> list[tuple[int, str, ScoreRow]]:
+    """The round's supervising bodies ranked by the supervisor rubric (none when none ships)."""
+    rubric = next((r for r in setting.rubrics.rubrics.values() if SUPERVISORS in r.applies_to), None)
+    if rubric is None:
+        return []
+    try:
+        sheets = score_supervisors(index, setting, rubric, round_id, day, merges)
+    except CalendarGap:  # `xuncha score --supervisors` names the missing year
+        return []
+    return [(row.rank, row.sheet.unit, score_row(row.sheet)) for row in scoring.ranking(sheets)]
 
 
 def light_of(o: Obligation) -> Light:

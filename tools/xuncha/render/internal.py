@@ -240,6 +240,8 @@ def round_page(r: RoundView, as_of: str, notices: Previews) -> tuple[str, tuple[
         html.put(overdue_section(leaves, dues, "../", limit=None)),
         "## 30日内到期",
         html.put(due_soon_section(leaves, dues, "../", limit=None)),
+        "## 监督单位履行监督责任",
+        html.put(supervisor_table(r)),
         "## 整改进展通报",
         html.put(_notice_list(r, notices)),
         "## 图表",
@@ -262,6 +264,29 @@ def _round_facts(r: RoundView) -> str:
         ["被巡察单位", f"{len(r.units)}个"],
     ]
     return table(["项目", "内容"], rows)
+
+
+def supervisor_table(r: RoundView) -> str:
+    """The bodies that supervise this round's units (seed 004), ranked, each item with its reasons."""
+    if not r.supervisors:
+        return "<p>没有监督单位评分。</p>"
+    rows = [
+        [
+            str(rank),
+            h(body),
+            f"{score.total:g}",
+            h(score.grade),
+            "<br>".join(
+                f"{h(item)}：{points}" + (f"（{h(why)}）" if why else "") for item, points, why in score.lines
+            ),
+        ]
+        for rank, body, score in r.supervisors
+    ]
+    note = (
+        "<p>按监督单位评分细则（supervisors.yaml）由记录和 git 历史计算；"
+        "明细见 <code>xuncha score --supervisors</code>。</p>"
+    )
+    return table(["排名", "监督单位", "总分", "等次", "各项得分及依据"], rows) + "\n" + note
 
 
 def unit_table(units: Sequence[UnitView]) -> str:

@@ -93,6 +93,7 @@ class RoundView:
     data: Json
     units: list[UnitView]
     dues: list[DueRow] = field(default_factory=list)
+    supervisors: list[tuple[int, str, ScoreRow]] = field(default_factory=list)  # rank, body, sheet
 
     @property
     def counts(self) -> Tally:

@@ -40,6 +40,7 @@ def unit_page(path: str, view: UnitView, round_view: RoundView, notices: Sequenc
         ("会议和报告", _meetings(view) + "\n" + _reports(view)),
         ("延期", _extensions(view)),
         ("督查督办", _supervision(view)),
+        ("群众参与", _participation(view)),
         ("质效评估", _score(view)),
         ("整改进展通报", _notices(notices)),
     ]
@@ -231,22 +232,59 @@ def _extensions(view: UnitView) -> str:
 
 
 def _supervision(view: UnitView) -> str:
+    """Every action, the urging letters (督办函) with what they urged and the reply deadline."""
     rows = [
         [
             h(act.get("kind", "")),
             cn_date(act["date"]),
             h(act.get("by", "")),
             "、".join(a(p, f"{p}.md") for p in act.get("problems", [])) or "—",
+            h(f"{len(act['obligations'])}项") if act.get("obligations") else "—",
+            cn_date(act["reply_by"]) if act.get("reply_by") else "—",
             h(act.get("finding", "—")),
             h(act.get("note", "")),
         ]
         for _, _, act in view.folder.items("supervision", "actions")
     ]
     return (
-        table(["方式", "日期", "实施单位", "涉及问题", "发现", "说明"], rows)
+        table(["方式", "日期", "实施单位", "涉及问题", "督办事项", "回复期限", "发现", "说明"], rows)
         if rows
         else "<p>没有督查督办记录。</p>"
     )
+
+
+def _participation(view: UnitView) -> str:
+    """满意度测评 (who was asked, how many, the votes) and 质询答辩 sessions, as recorded."""
+    surveys = [
+        [
+            h(s["id"]),
+            cn_date(s["date"]),
+            h(s["kind"]),
+            h("、".join(s["groups"])),
+            str(s["invited"]),
+            str(sum(s["results"].values())),
+            h("、".join(f"{answer}{votes}" for answer, votes in s["results"].items())),
+        ]
+        for _, _, s in view.folder.items("participation", "surveys")
+    ]
+    hearings = [
+        [
+            h(x["id"]),
+            cn_date(x["date"]),
+            h(x["held_by"]),
+            h("、".join(x.get("answered_by", [])) or "—"),
+            str(x["questions"]),
+            h(f"{x['unit_points']:g}" if "unit_points" in x else "—"),
+        ]
+        for _, _, x in view.folder.items("participation", "hearings")
+    ]
+    parts = []
+    if surveys:
+        head = ["编号", "日期", "方式", "参加对象", "参加人数", "有效票", "结果"]
+        parts.append(table(head, surveys))
+    if hearings:
+        parts.append(table(["编号", "日期", "主持", "现场作答", "提问数", "单位得分"], hearings))
+    return "\n".join(parts) or "<p>没有满意度测评和质询答辩记录。</p>"
 
 
 def _score(view: UnitView) -> str:

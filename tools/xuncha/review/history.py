@@ -20,6 +20,7 @@ from xuncha.model.layout import Place, place_of
 from xuncha.review.changes import SECTIONS, Change, compare
 from xuncha.review.gitio import Commit, FileChange
 from xuncha.review.pull_request import SchemaCheck, parse_record
+from xuncha.rules.supervisor_metrics import REVIEWED, Merge
 
 DIRECT = "未经审核（直接推送）"
 PROBLEM_ID = re.compile(r"^(?P<round>[^/]+)/(?P<unit>[^/]+)/(?P<problem>P[0-9]{2,3}(\.[0-9]{1,3}){0,2})$")
@@ -252,6 +253,36 @@ def any_problem_path(path: str) -> bool:
     """Files that can say something about some problem: what a whole-repository trail reads."""
     place = place_of(path)
     return place is not None and place.kind in PROBLEM_KINDS
+
+
+def any_reviewed_path(path: str) -> bool:
+    """Files whose changes a supervising body reviews (the supervisor assessment reads them) or
+    that can say something about a problem: what the site's one pass over git reads."""
+    place = place_of(path)
+    return place is not None and (place.kind in PROBLEM_KINDS or place.kind in REVIEWED_KINDS)
+
+
+REVIEWED_KINDS = frozenset(kind for kinds in REVIEWED.values() for kind in kinds)
+
+
+def merges(entries: Iterable[Entry]) -> list[Merge]:
+    """Each change to a unit folder as the supervisor assessment reads it: written when, merged when
+    and by whom (None: pushed straight to main), and which problems it closed."""
+    return [
+        Merge(
+            round=e.place.round,
+            unit=e.place.unit,
+            file=e.file,
+            kind=e.place.kind,
+            commit=e.commit.sha,
+            authored=e.date,
+            merged=e.approval.date if e.approval.reviewed else None,
+            approver=e.approval.merger,
+            closes=tuple(p for c in e.changes if c.section == "closed" for p in c.problems),
+        )
+        for e in entries
+        if e.place.round is not None and e.place.unit is not None
+    ]
 
 
 def by_problem(entries: Iterable[Entry]) -> dict[ProblemKey, list[Entry]]:

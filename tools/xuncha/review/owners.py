@@ -25,6 +25,7 @@ KIND_PATHS = {
     "evidence": "evidence/",
     "reports": "reports.yaml",
     "supervision": "supervision.yaml",
+    "participation": "participation.yaml",
     "clues": "clues.yaml",
     "assessment": "assessment.yaml",
     "notices": "notices/",

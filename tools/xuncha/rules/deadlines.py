@@ -201,6 +201,11 @@ def _profile_for(
     return profiles[str(name)]
 
 
+def light_of(state: State) -> Light:
+    """Red when overdue, yellow when due soon, green otherwise."""
+    return _LIGHTS.get(state, GREEN)
+
+
 def judge(due: date, done: date | None, as_of: date, window: int) -> tuple[State, int]:
     """State and day count: done on time / late, or open / due within ``window`` days / overdue."""
     if done is not None:
@@ -316,7 +321,7 @@ class _Round:
     ) -> Obligation:
         """The obligation with its state, day count, light and who to tell."""
         state, days = judge(due, done, unit.as_of if unit is not None else self.as_of, self.window)
-        light = _LIGHTS.get(state, GREEN)
+        light = _LIGHTS.get(state, GREEN)  # inline: called per obligation
         return _obligation(
             {
                 "round": self.id,

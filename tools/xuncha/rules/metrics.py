@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from xuncha.model.index import Folder, Json, Node, Record
 from xuncha.rules import deadlines
@@ -35,13 +36,14 @@ class Fact:
     """One thing behind a metric: what it is about (problem or record id), where, and what.
 
     ``tag`` is a machine-readable qualifier a formula reads: a task's grade, a
-    commendation's level.
+    commendation's level, a survey answer; ``count`` how many (a survey answer's votes).
     """
 
     ref: str
     file: str
     text: str
     tag: str = ""
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -357,6 +359,24 @@ def _commendation_text(level: str, levels: list[str]) -> str:
     return f"{level}（同一事项记录{len(levels)}次，计一次）" if len(levels) > 1 else level
 
 
+def surveys(ctx: Context) -> tuple[int, list[Fact]]:
+    """满意度测评 held by the as-of date (participation.yaml): one fact per answer of each survey,
+    tagged with the answer and counting its votes, so the rubric's weights make the satisfaction."""
+    facts = []
+    held = 0
+    for record, _, survey in ctx.folder.items("participation", "surveys"):
+        if not ctx.happened(survey.get("date")):
+            continue
+        held += 1
+        who = "、".join(survey.get("groups", []))
+        head = f"{survey['date']} {survey['kind']}（{who}，参加 {survey['invited']} 人）"
+        facts += [
+            Fact(str(survey["id"]), record.file, f"{head}：{answer} {votes} 票", str(answer), int(votes))
+            for answer, votes in survey.get("results", {}).items()
+        ]
+    return held, facts
+
+
 def rectification_rate(ctx: Context) -> tuple[Fraction, list[Fact]]:
     """整改落实率: completed (已完成 or 已销号) leaves / all leaves; facts are the ones not completed."""
     leaves = _leaves(ctx)
@@ -400,16 +420,20 @@ METRICS: Mapping[str, tuple[str, MetricFn]] = {
     "petitions_open": ("信访件未办理", petitions_open),
     "tasks": ("整改任务（末级问题）", tasks),
     "commendations": ("创新工作表彰（同一事项计一次）", commendations),
+    "surveys": ("满意度测评", surveys),
     "rectification_rate": ("整改落实率", rectification_rate),
 }
 
 
-def compute(ctx: Context, names: Iterable[str] | None = None) -> dict[str, Metric]:
-    """The named metrics (default: all) for the context's unit."""
-    wanted = list(METRICS) if names is None else list(dict.fromkeys(names))
+def compute(
+    ctx: Any, names: Iterable[str] | None = None, registry: Mapping[str, tuple[str, Any]] = METRICS
+) -> dict[str, Metric]:
+    """The named metrics (default: all) of ``registry`` for the context: a unit's, or (with the
+    supervisor metrics) a supervising body's."""
+    wanted = list(registry) if names is None else list(dict.fromkeys(names))
     out = {}
     for name in wanted:
-        title, function = METRICS[name]
+        title, function = registry[name]
         value, facts = function(ctx)
         out[name] = Metric(name, title, Fraction(value), tuple(facts))
     return out

@@ -29,7 +29,7 @@ from typing import Any
 from xuncha.model.findings import Finding, at
 from xuncha.rules.workdays import Offset, Unit
 
-RECORD_KINDS = ("round", "plan", "reports", "clues")
+RECORD_KINDS = ("round", "plan", "reports", "clues", "supervision")
 _STEP = re.compile(r"([a-z_]+)(?:\[([^\]]+)\])?")
 _FILTER = re.compile(r"([a-z_]+)=([^,]+)")
 

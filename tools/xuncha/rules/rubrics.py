@@ -11,7 +11,7 @@ loader reports it. ``parse_rubric`` is pure; ``load_rubrics``/``builtin`` read t
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 from functools import cache, cached_property
@@ -26,11 +26,13 @@ from xuncha.model.repo import config
 from xuncha.rules.metrics import METRICS
 from xuncha.rules.profiles import Profile
 from xuncha.rules.ruledata import RULES_DIR, load_rules, located
-from xuncha.rules.workdays import WorkCalendar
+from xuncha.rules.supervisor_metrics import PARAMETERS, SUPERVISOR_METRICS
+from xuncha.rules.workdays import Offset, Unit, WorkCalendar
 
 RUBRIC_DIR = RULES_DIR / "rubrics"
 CHECKOUT = Path(__file__).resolve().parents[3]  # the repository that ships the tool (tools/xuncha/rules → .)
 VILLAGE_TYPES = frozenset({"村", "社区"})
+SUPERVISORS = "监督单位"  # applies_to of a rubric that assesses the supervising bodies (seed 004)
 DEFAULT_RUBRIC = "wujiang-units"
 
 
@@ -107,12 +109,21 @@ class Group:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """What a grade's action becomes: an obligation of ``kind`` due ``within`` the assessment date."""
+
+    kind: str  # 持续督促 / 约谈 / 纪检监察建议 / 问责建议
+    within: Offset
+
+
+@dataclass(frozen=True)
 class Grade:
-    """A grade band: its name, lowest total (inclusive) and follow-up action."""
+    """A grade band: its name, lowest total (inclusive) and follow-up action (tracked when ``follow_up``)."""
 
     name: str
     min: Fraction
     action: str
+    follow_up: FollowUp | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,7 @@ class Rubric:
     grades: tuple[Grade, ...]
     groups: tuple[Group, ...]
     notes: tuple[str, ...]
+    parameters: Mapping[str, Offset] = field(default_factory=dict)
 
     @cached_property
     def base(self) -> Fraction:
@@ -165,7 +177,8 @@ class RubricSet:
     def select(self, rubric_id: str | None, unit_type: str | None) -> Rubric | None:
         """The assessment's rubric if named, else by unit type (村/社区 → villages, else units)."""
         if rubric_id:
-            return self.rubrics.get(rubric_id)
+            named = self.rubrics.get(rubric_id)
+            return named if named is not None and SUPERVISORS not in named.applies_to else None
         for rubric in self.rubrics.values():
             if unit_type in rubric.applies_to:
                 return rubric
@@ -187,7 +200,10 @@ def parse_rubric(file: str, data: dict[str, Any]) -> tuple[Rubric | None, list[F
     if any(f.severity is Severity.ERROR for f in findings):
         return None, findings
     groups = tuple(_group(g) for g in data["groups"])
-    grades = tuple(Grade(g["grade"], _fraction(g["min"]), g["action"]) for g in data["grades"])
+    grades = tuple(
+        Grade(g["grade"], _fraction(g["min"]), g["action"], _follow_up(g.get("follow_up")))
+        for g in data["grades"]
+    )
     rubric = Rubric(
         id=data["id"],
         title=data["title"],
@@ -197,8 +213,17 @@ def parse_rubric(file: str, data: dict[str, Any]) -> tuple[Rubric | None, list[F
         grades=grades,
         groups=groups,
         notes=tuple(data.get("notes", ())),
+        parameters={k: _offset(v) for k, v in data.get("parameters", {}).items()},
     )
     return rubric, findings
+
+
+def _offset(data: dict[str, Any]) -> Offset:
+    return Offset(int(data["count"]), Unit(data["unit"]))
+
+
+def _follow_up(data: dict[str, Any] | None) -> FollowUp | None:
+    return None if data is None else FollowUp(str(data["kind"]), _offset(data["within"]))
 
 
 def _group(data: dict[str, Any]) -> Group:
@@ -244,6 +269,8 @@ def _consistency(file: str, data: dict[str, Any]) -> Iterator[Finding]:
         )
     yield from _grade_bands(file, data["grades"])
     seen: set[str] = set()
+    known = SUPERVISOR_METRICS if SUPERVISORS in data["applies_to"] else METRICS
+    parameters = data.get("parameters", {})
     for g, group in enumerate(data["groups"]):
         yield from _header(file, g, group)
         for i, item in enumerate(group["items"]):
@@ -258,7 +285,7 @@ def _consistency(file: str, data: dict[str, Any]) -> Iterator[Finding]:
                 )
             seen.add(item["id"])
             for r, rule in enumerate(item.get("rules", ())):
-                yield from _rule_findings(file, (*where, "rules", r), item, rule, seen)
+                yield from _rule_findings(file, (*where, "rules", r), item, rule, seen, known, parameters)
 
 
 def _header(file: str, g: int, group: dict[str, Any]) -> Iterator[Finding]:
@@ -288,7 +315,13 @@ def _grade_bands(file: str, grades: list[dict[str, Any]]) -> Iterator[Finding]:
 
 
 def _rule_findings(
-    file: str, where: tuple[str | int, ...], item: dict[str, Any], rule: dict[str, Any], seen: set[str]
+    file: str,
+    where: tuple[str | int, ...],
+    item: dict[str, Any],
+    rule: dict[str, Any],
+    seen: set[str],
+    known: Mapping[str, object],
+    parameters: Mapping[str, object],
 ) -> Iterator[Finding]:
     if rule["id"] in seen:
         yield at(file, "XC424", f"规则编号 {rule['id']} 重复", "每条规则用不同的编号。", path=(*where, "id"))
@@ -303,12 +336,21 @@ def _rule_findings(
         )
     spec = rule.get("auto") or rule["manual"]
     for j, name in enumerate(spec.get("metrics", ())):
-        if name not in METRICS:
+        wanted = PARAMETERS.get(name) if known is SUPERVISOR_METRICS else None
+        if wanted is not None and wanted not in parameters:
+            yield at(
+                file,
+                "XC427",
+                f"规则 {rule['id']} 的指标“{name}”需要期限参数 {wanted}，细则没有写",
+                f"在 parameters 中写 {wanted}: {{count: 10, unit: 工作日}} 之类的期限，在 notes 中说明出处。",
+                path=(*where, "auto", "metrics", j),
+            )
+        if name not in known:
             yield at(
                 file,
                 "XC423",
                 f"规则 {rule['id']} 引用了不存在的指标“{name}”",
-                f"可用指标：{'、'.join(METRICS)}。",
+                f"可用指标：{'、'.join(known)}。",
                 path=(*where, "auto", "metrics", j),
             )
     if spec["effect"] in (Effect.PER_OCCURRENCE, Effect.ONCE) and "points" not in spec:

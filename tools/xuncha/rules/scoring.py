@@ -218,7 +218,7 @@ def _item_json(i: ItemScore) -> dict[str, Any]:
 def needed_metrics(rubric: Rubric) -> list[str]:
     """The metrics a rubric reads (plus the rate every sheet shows)."""
     names = [m for item in rubric.items() for rule in item.rules for m in rule.metrics]
-    formulas = {"task_grades": "tasks", "commendations": "commendations"}
+    formulas = {"task_grades": "tasks", "commendations": "commendations", "satisfaction": "surveys"}
     names += [formulas[i.formula.kind] for i in rubric.items() if i.formula and i.formula.kind in formulas]
     return [*dict.fromkeys(names), "rectification_rate"]
 
@@ -313,6 +313,8 @@ def _formula(item: Item, found: Mapping[str, Metric], assessment: Assessment | N
         return _task_grades(item, found["tasks"])
     if kind == "commendations":
         return _commendations(item, found["commendations"])
+    if kind == "satisfaction" and found["surveys"].facts:
+        return _surveyed(item, found["surveys"], assessment)
     value = (
         None
         if assessment is None
@@ -349,6 +351,31 @@ def _commendations(item: Item, found: Metric) -> ItemScore:
     return ItemScore(item, tuple(lines), min(total, item.max), notes)
 
 
+def _surveyed(item: Item, surveys: Metric, assessment: Assessment | None) -> ItemScore:
+    """Satisfaction from the surveys on record (participation.yaml): the votes of all surveys pooled,
+    each answer weighted as the rubric's table says, × the item's maximum."""
+    assert item.formula is not None
+    weights = item.formula.table
+    votes = sum(f.count for f in surveys.facts)
+    if votes == 0:
+        return ItemScore(
+            item, (Line("", "测评没有有效票，本项记0分", item.max, FORMULA, surveys.facts),), ZERO
+        )
+    weighted = sum((weights.get(f.tag, ZERO) * f.count for f in surveys.facts), ZERO)
+    rate = weighted / votes
+    counted = "、".join(f"{answer}×{fmt(w)}" for answer, w in weights.items())
+    text = f"满意度 {fmt(rate * 100)}%（{counted}：{fmt(weighted)}÷有效票{votes}张）× {fmt(item.max)}分"
+    got = rate * item.max
+    notes = []
+    typed = assessment.satisfaction if assessment else None
+    if typed is not None and typed != rounded(rate, 4):
+        notes.append(
+            f"评估记录填写的满意度 {fmt(typed * 100)}% 未采用：以测评记录（participation.yaml）计算为准"
+        )
+    line = Line("", text, item.max - got, FORMULA, surveys.facts)
+    return ItemScore(item, (line,), got, tuple(notes))
+
+
 def _assessed(item: Item, kind: str, value: Fraction | None) -> ItemScore:
     """Item 15 (satisfaction × maximum) and item 16 (the assessors' points, at most the maximum)."""
     field = "satisfaction" if kind == "satisfaction" else "overall_points"
@@ -361,7 +388,11 @@ def _assessed(item: Item, kind: str, value: Fraction | None) -> ItemScore:
         if kind == "satisfaction"
         else f"评估组打分 {fmt(value)}分"
     )
-    notes = (f"评估组打分{fmt(value)}分，超过本项分值，按{fmt(item.max)}分计",) if value > item.max else ()
+    notes: tuple[str, ...] = ()
+    if kind == "satisfaction":
+        notes = ("满意度由评估人填写，没有测评记录（participation.yaml 的 surveys）",)
+    elif value > item.max:
+        notes = (f"评估组打分{fmt(value)}分，超过本项分值，按{fmt(item.max)}分计",)
     lines = (Line("", text, item.max - got, FORMULA),) if got < item.max else ()
     return ItemScore(item, lines, got, notes)
 
@@ -387,10 +418,11 @@ def sheet(
     """The whole score sheet; ``notes`` are the caller's (e.g. deadlines that could not be computed)."""
     groups = score_items(rubric, found, assessment)
     total = rounded(sum((g.subtotal for g in groups), ZERO))
+    judged = any(item.formula or any(not r.automatic for r in item.rules) for item in rubric.items())
     extra = (
-        []
-        if assessment
-        else ["没有评估记录（assessment.yaml）：只计自动扣分，酌情扣分、加分、满意度等未计入"]
+        ["没有评估记录（assessment.yaml）：只计自动扣分，酌情扣分、加分、满意度等未计入"]
+        if judged and not assessment
+        else []
     )
     if assessment and assessment.date != as_of:
         extra.append(f"评估日期为 {assessment.date}，本表按 {as_of} 的记录计算")
@@ -430,7 +462,7 @@ def score_round(
 ) -> list[Sheet]:
     """Score sheets for the round's units (default: all), deadlines computed once for the round."""
     wanted = round_units(index, round_id) if units is None else list(units)
-    schedule = _round_schedule(index, setting, round_id, as_of)
+    schedule = round_schedule(index, setting, round_id, as_of)
     by_unit: dict[str | None, list[Obligation]] = {}
     for obligation in schedule.obligations:
         by_unit.setdefault(obligation.unit, []).append(obligation)
@@ -443,7 +475,7 @@ def score_round(
     ]
 
 
-def _round_schedule(index: Index, setting: Setting, round_id: str, as_of: date) -> deadlines.Schedule:
+def round_schedule(index: Index, setting: Setting, round_id: str, as_of: date) -> deadlines.Schedule:
     """Only this round's obligations: the engine walks every round of the index it is given."""
     rounds = {k: v for k, v in index.rounds.items() if k == round_id}
     folders = {key: folder for key, folder in index.folders.items() if key[0] == round_id}

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported w
     from git import Repo
 
     from xuncha.review.history import Entry, ProblemKey
+    from xuncha.rules.supervisor_metrics import Merge
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Trails:
 
     by_problem: Mapping[ProblemKey, Sequence[Entry]] | None
     note: str | None = None  # why there is none, for the build log
+    merges: Sequence[Merge] | None = None  # every unit folder's changes, for the supervisor assessment
 
 
 _READ: dict[Path, tuple[str, Trails]] = {}  # per repository: the tip read last, and its trails
@@ -84,9 +86,9 @@ def read(root: Path) -> Trails:
         kept = _READ.get(root)
         if kept is not None and kept[0] == tip:
             return kept[1]
-        entries = read_trail(root, repo, tip, history.any_problem_path)
+        entries = read_trail(root, repo, tip, history.any_reviewed_path)
     except gitio.GitError as error:
         return Trails(None, f"{error}问题页不显示变更记录。")
-    trails = Trails(history.by_problem(entries))
+    trails = Trails(history.by_problem(entries), merges=history.merges(entries))
     _READ[root] = (tip, trails)
     return trails

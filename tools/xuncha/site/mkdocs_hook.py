@@ -153,5 +153,5 @@ def generate(root: Path, kind: str, as_of: str) -> Site:
     history = read_history(root)
     if history.note:
         log.warning(history.note)
-    details = enrich(report.index, setting, as_of)
+    details = enrich(report.index, setting, as_of, history.merges)
     return internal_site(report.index, allow, as_of, details, history.by_problem, notices)

@@ -21,6 +21,7 @@ SECTIONS = {
     "assessment": "质效评估",
     "notices": "通报",
     "supervision": "督查督办",
+    "participation": "群众参与",
     "clues": "问题线索和信访件",
     "files": "文件",
 }

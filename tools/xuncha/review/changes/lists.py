@@ -17,6 +17,8 @@ RECORD_LISTS: dict[tuple[str, str], tuple[str, bool]] = {
     ("clues", "clues"): ("问题线索", False),
     ("clues", "petitions"): ("信访件", False),
     ("supervision", "actions"): ("督查督办记录", False),
+    ("participation", "surveys"): ("满意度测评", True),
+    ("participation", "hearings"): ("质询答辩", True),
 }
 
 

@@ -74,6 +74,19 @@ def _supervision(diff: Diff, old: Json | None, new: Json, _head: Folder | None) 
         diff.add("supervision", text, *problems)
 
 
+def _participation(diff: Diff, old: Json | None, new: Json, _head: Folder | None) -> None:
+    for _, survey in added(old, new, "surveys"):
+        votes = sum(survey["results"].values())
+        head = (
+            f"满意度测评 {survey['id']}：{survey['kind']}（{comma(survey['date'], survey.get('held_by'))}）"
+        )
+        who = "、".join(survey["groups"])
+        diff.add("participation", f"{head}，{who}，参加 {survey['invited']} 人，有效票 {votes} 张")
+    for _, hearing in added(old, new, "hearings"):
+        head = f"质询答辩 {hearing['id']}（{comma(hearing['date'], hearing['held_by'])}）"
+        diff.add("participation", f"{head}：提问 {hearing['questions']} 个")
+
+
 def _clues(diff: Diff, _old: Json | None, _new: Json, _head: Folder | None) -> None:
     diff.add("clues", "问题线索和信访件台账有更新（内容保密，此处不列明细）")
 
@@ -107,6 +120,7 @@ COMPARERS: dict[str, Comparer] = {
     "assessment": _assessment,
     "notice": _notice,
     "supervision": _supervision,
+    "participation": _participation,
     "clues": _clues,
     "round": _round,
     "unit": _unit,

@@ -118,6 +118,8 @@ def _inputs(folder: Folder, record: Record, rubric: Rubric) -> Iterator[Finding]
     """XC408: what the rubric's formulas read from the assessment is there."""
     kinds = {item.formula.kind: item for item in rubric.items() if item.formula is not None}
     needs = {"satisfaction": "satisfaction", "overall": "overall_points"}
+    if any(True for _ in folder.items("participation", "surveys")):
+        needs.pop("satisfaction")  # the surveys on record make the satisfaction
     for kind, field in needs.items():
         if kind in kinds and field not in record.data:
             item = kinds[kind]
@@ -160,4 +162,19 @@ def stated_totals_match(index: Index) -> Iterator[Finding]:
             )
 
 
-RULES = (rubric_files, assessments_fit_rubric, stated_totals_match)
+def surveys_add_up(index: Index) -> Iterator[Finding]:
+    """XC409: a survey's valid votes (the sum of its results) are no more than the people asked."""
+    for folder in index.folders.values():
+        for record, i, survey in folder.items("participation", "surveys"):
+            votes = sum(survey["results"].values())
+            if votes > survey["invited"]:
+                yield at(
+                    record.file,
+                    "XC409",
+                    f"测评 {survey['id']} 的有效票合计 {votes} 张，多于参加人数 {survey['invited']} 人",
+                    "核对测评结果和参加人数：每人只投一票，未投或无效的票不写入 results。",
+                    path=("surveys", i, "results"),
+                )
+
+
+RULES = (rubric_files, assessments_fit_rubric, stated_totals_match, surveys_add_up)

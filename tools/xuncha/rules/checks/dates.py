@@ -77,6 +77,8 @@ DATED = (
     ("reports", "disclosures", ("date",)),
     ("extensions", "extensions", ("requested", "approved")),
     ("supervision", "actions", ("date",)),
+    ("participation", "surveys", ("date",)),
+    ("participation", "hearings", ("date",)),
 )
 
 

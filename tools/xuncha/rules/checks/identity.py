@@ -13,6 +13,7 @@ LIST_RECORDS = {
     "reports": ("meetings", "reports"),
     "clues": ("clues", "petitions"),
     "supervision": ("actions",),
+    "participation": ("surveys", "hearings"),
     "feedback": ("corrections",),
 }
 
