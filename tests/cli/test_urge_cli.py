@@ -153,3 +153,17 @@ def test_a_problem_is_urged_with_its_verbatim_text(run_cli: Run, repo: Path, tmp
     text = "\n".join(p.text for p in Document(str(letter)).paragraphs)
     assert "问题 P01.1 整改\n问题原文：党组专题研究全面从严治党工作不足。\n应于2025年12月31日前完成" in text
     assert "依据：“一般问题1年左右整改落实到位，少量一时难以解决的问题可适当延长时间”" in text
+
+
+def test_a_closed_unit_is_not_urged(run_cli: Run, repo: Path, tmp_path: Path) -> None:
+    """Once its rectification is accepted as finished, a unit has left the daily tracking: no letter."""
+    before = urge(run_cli, repo, tmp_path / "a", "--as-of", "2026-03-01", "--dry-run")
+    assert "2025-t-r1-t-unit-S1-督办函.docx" in before.output
+    round_file = repo / "rounds/2025-t-r1/round.yaml"
+    closure = "    closure:\n      accepted: 2025-12-01\n      accepted_by: 测试区委巡察工作领导小组\n"
+    text = round_file.read_text(encoding="utf-8").replace(
+        "feedback_date: 2025-06-16\n", "feedback_date: 2025-06-16\n" + closure
+    )
+    round_file.write_text(text, encoding="utf-8")
+    after = urge(run_cli, repo, tmp_path / "b", "--as-of", "2026-03-01", "--dry-run")
+    assert after.exit_code == 0 and "没有需要督办的事项" in after.output, after.output
