@@ -23,10 +23,14 @@ FACTS_SHOWN = 5
 _LIGHTS = {State.OVERDUE: RED, State.DUE_SOON: YELLOW, State.OPEN: GREEN, State.ON_TIME: BLUE}
 
 
-def enrich(index: Index, setting: Setting, as_of: str) -> Callable[[SiteModel], None]:
-    """Compute obligations once for all rounds, then fill each unit of a model with its share."""
+def enrich(
+    index: Index, setting: Setting, as_of: str, schedule: deadlines.Schedule | None = None
+) -> Callable[[SiteModel], None]:
+    """Compute obligations once for all rounds (unless the caller has: the export lists them too),
+    then fill each unit of a model with its share."""
     day = date.fromisoformat(as_of)
-    schedule = deadlines.schedule(index, setting.profiles, setting.default_profile, setting.calendar, day)
+    if schedule is None:
+        schedule = deadlines.schedule(index, setting.profiles, setting.default_profile, setting.calendar, day)
 
     def attach(model: SiteModel) -> None:
         by_unit: dict[tuple[str, str | None], list[Obligation]] = {}
