@@ -272,3 +272,27 @@ def test_export_parquet_stamps_every_row_and_refuses_unmarked_columns(
     refused = xuncha("--root", older, "export-parquet", tmp_path / "again", "--as-of", AS_OF)
     assert refused.exit_code == 1 and "reports.reports.kind" in refused.stderr
     assert not (tmp_path / "again").exists()
+
+
+def test_build_rollup_adds_a_dashboard_linking_each_member_to_its_own_site(city: City) -> None:
+    """A real ``mkdocs build`` of a member's internal site with the city's rollup page added."""
+    root = city.members["汨罗市"]
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs", dirs_exist_ok=True)
+    (root / "tools").symlink_to(REPO / "tools")  # mkdocs.yml names the hook by its path
+    out = city.base / "site"
+    built = xuncha("--root", root, "build", "--as-of", AS_OF, "--rollup", city.manifest, "--out", out)
+    assert built.exit_code == 0, built.output
+    assert "已生成内部状态网站" in built.output and not (out / "public").exists()
+    page = (out / "internal" / "rollup" / "index.html").read_text(encoding="utf-8")
+    members = rollup_json(city)["members"]
+    for m in members:
+        assert f">{m['name']}<" in page
+        assert f"<td>{m['problems']}</td><td>{m['completed']}</td>" in page
+    assert page.count('<a href="../m0/site/internal/index.html">澄湖区</a>') >= 2  # the rate and age tables
+    assert "xc-kpis" in page and 'href="../assets/xuncha.css"' in page  # the county dashboard's look
+    assert CANARY not in page
+    fetched = re.findall(r'<(?:script|img|link|iframe|source)\b[^>]*(?:src|href)="(?:https?:)?//', page)
+    assert "<script" in page and not fetched  # offline: nothing is fetched from elsewhere
+    dashboard = (out / "internal" / "index.html").read_text(encoding="utf-8")
+    assert 'href="rollup/index.html"' in dashboard  # in the navigation of every page

@@ -10,14 +10,17 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from xuncha.render import Page
 from xuncha.render.internal import AGE_BUCKETS, kpis
 from xuncha.render.md import a, front_matter, h, table
 from xuncha.render.numerals import cn_date, percent
 from xuncha.render.overdue import _aligned as aligned
 from xuncha.render.progress import Tally
+from xuncha.render.sites import Site
 from xuncha.rollup.engine import Rollup
 
 ALL = "全部"
+PAGE = "rollup/index.md"
 Link = Callable[[str, str | None], str]  # (member name, its site) → the cell
 
 
@@ -191,6 +194,12 @@ def page(r: Rollup) -> str:
             table([h(c) for c in s.headers], [_cells(s, row) for row in s.rows]) if s.rows else s.empty,
         ]
     return "\n\n".join(parts) + "\n"
+
+
+def with_rollup(site: Site, r: Rollup) -> Site:
+    """The internal site with the rollup dashboard added (one nav entry, ``rollup/index.md``)."""
+    pages = [*site.pages, Page(PAGE, page(r))]
+    return Site(pages, [*site.nav, {"汇总": PAGE}], site.messages)
 
 
 def _member_link(name: str, site: str | None) -> str:

@@ -93,13 +93,20 @@ def _rules(file: str, data: Json) -> list[Finding]:
     return out
 
 
+def _remote(git: str | None, base: Path) -> str | None:
+    """A git address; one without a scheme or host (``../repos/a``) is a folder beside the manifest."""
+    if git is None or ":" in git:
+        return git
+    return str((base / git).resolve())
+
+
 def _manifest(data: Json, base: Path) -> Manifest:
     members = tuple(
         Member(
             name=str(m["name"]),
             parent=m.get("parent"),
             path=(base / m["path"]).resolve() if "path" in m else None,
-            git=m.get("git"),
+            git=_remote(m.get("git"), base),
             ref=m.get("ref"),
             site=m.get("site"),
         )
