@@ -45,9 +45,11 @@ class Outcome:
 
 
 def commit_of(root: Path) -> str:
-    """HEAD's id, with ``-dirty`` when the data differs from it; empty outside git."""
+    """HEAD's id, with ``-dirty`` when the data differs from it; empty when the repository is not
+    itself a git repository (a folder inside another one does not take that one's commit)."""
+    top = _git(root, "rev-parse", "--show-toplevel")
     head = _git(root, "rev-parse", "HEAD")
-    if head is None:
+    if top is None or head is None or Path(top).resolve() != root.resolve():
         return ""
     dirty = _git(root, "status", "--porcelain", "--", *TRACKED)
     return head + ("-dirty" if dirty else "")
