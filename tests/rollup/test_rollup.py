@@ -296,3 +296,22 @@ def test_build_rollup_adds_a_dashboard_linking_each_member_to_its_own_site(city:
     assert "<script" in page and not fetched  # offline: nothing is fetched from elsewhere
     dashboard = (out / "internal" / "index.html").read_text(encoding="utf-8")
     assert 'href="rollup/index.html"' in dashboard  # in the navigation of every page
+
+
+def test_spark_reads_the_same_snapshots_to_the_same_rates(city: City) -> None:
+    """Optional: the national view's other engine over the same Parquet layout (needs pyspark and Java)."""
+    if shutil.which("java") is None:
+        pytest.skip("没有 Java（Debian default-jre-headless）：跳过 pyspark 对照")
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    parts = city.db.parent / f"{city.db.stem}.parquet"
+    spark = pyspark_sql.SparkSession.builder.master("local[1]").appName("xuncha").getOrCreate()
+    try:
+        spark.read.parquet(str(parts / "*" / "problems.parquet")).createOrReplaceTempView("problems")
+        rows = spark.sql(
+            "SELECT jurisdiction, count(*) AS n, sum(CASE WHEN completed THEN 1 ELSE 0 END) AS done"
+            " FROM problems GROUP BY jurisdiction"
+        ).collect()
+    finally:
+        spark.stop()
+    members = {m["name"]: (m["problems"], m["completed"]) for m in rollup_json(city)["members"]}
+    assert {r["jurisdiction"]: (r["n"], r["done"]) for r in rows} == members
