@@ -80,9 +80,13 @@ def rollup_command(
     result = run(ctx, manifest, as_of, db, jobs)
     shown = {"json": render.as_json, "markdown": render.markdown}.get(output, render.text)(result)
     click.echo(shown)
+    warn_left_out(result)
+    ctx.exit(EXIT_FINDINGS if result.left_out else 0)
+
+
+def warn_left_out(result: Rollup) -> None:
     for outcome in result.left_out:
         click.echo(f"未纳入汇总：{outcome.name}：{'；'.join(outcome.reasons)}", err=True)
-    ctx.exit(EXIT_FINDINGS if result.left_out else 0)
 
 
 def run(ctx: click.Context, manifest: Path, as_of: date, db: Path, jobs: int | None) -> Rollup:

@@ -92,13 +92,12 @@ def build_command(
 
 def _rolled_up(ctx: click.Context, manifest: Path, as_of: date, target: Path) -> dict[str, str]:
     """Roll the members up into ``target/rollup.duckdb``: the hook reads the pages' figures there."""
-    from xuncha.cli.rollup import run
+    from xuncha.cli.rollup import run, warn_left_out
 
     db = target / "rollup.duckdb"
     target.mkdir(parents=True, exist_ok=True)
     result = run(ctx, manifest, as_of, db, None)
-    for outcome in result.left_out:
-        click.echo(f"未纳入汇总：{outcome.name}：{'；'.join(outcome.reasons)}", err=True)
+    warn_left_out(result)
     left_out = "、".join(o.name for o in result.left_out)
     return {"rollup_manifest": str(manifest.resolve()), "rollup_db": str(db), "left_out": left_out}
 
