@@ -152,7 +152,7 @@ def project(index: Index, setting: Setting, stamp: Stamp) -> dict[str, list[Row]
         "rounds": list(_rounds(index)),
         "units": list(_units(index)),
         "problems": list(_problems(model)),
-        "obligations": [_obligation(o) for o in plan.obligations if not confidential(o)],
+        "obligations": [_obligation(o) for o in plan.daily if not confidential(o)],  # as `overdue` lists them
         "scores": list(_scores(model)),
         "reports": list(_reports(index, day)),
     }
