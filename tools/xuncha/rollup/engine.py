@@ -106,7 +106,8 @@ def roll_up(manifest: Manifest, as_of: str, db: Path, jobs: int) -> Rollup:
 
 def load(db: Path, parts: Sequence[Path], manifest: Manifest, outcomes: Sequence[Outcome]) -> None:
     """(Re)create every table in ``db`` from the included members' snapshot folders ``parts``."""
-    db.unlink(missing_ok=True)
+    for stale in (db, db.with_name(db.name + ".wal")):  # rebuilt from the snapshots every time
+        stale.unlink(missing_ok=True)
     with duckdb.connect(str(db)) as con:
         for kind in TABLES:
             files = [str(p / f"{kind}.parquet") for p in parts]

@@ -5,7 +5,8 @@ and :func:`unexportable` lists those the schemas do not mark ``x-public`` or ``x
 refuses to export while that list is not empty. That is the whole allow-list — nothing of clues or
 petitions is marked, so they never leave the county (obligations about them are dropped too).
 The figures themselves are not recomputed: states, deadlines and lights come from the deadline
-engine and the internal site's model (:func:`xuncha.render.derive.enrich`), scores from the scorer.
+engine and the internal site's model (:func:`xuncha.render.derive.enrich`), scores from the scorer,
+and the obligations are the daily list ``xuncha overdue`` prints (closed units are off it).
 """
 
 from __future__ import annotations
