@@ -86,7 +86,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> City:
     # 星海县 is read from git at a ref: what is not committed there does not count
     (repos["星海县"] / "units" / "broken.yaml").write_text("id: [\n", encoding="utf-8")
     entries = [
-        {"name": "澄湖区", "path": "m0", "site": "../m0/site/internal/index.html"},
+        {"name": "澄湖区", "path": "m0", "site": "../m0/site/internal/index.html", "parent": "甲市"},
         {"name": "星海县", "git": str(repos["星海县"]), "ref": "main", "parent": "示例市"},
         {"name": "汨罗市", "path": "m2"},
     ]
@@ -171,8 +171,17 @@ def test_a_member_read_at_a_ref_ignores_its_uncommitted_files_and_records_the_co
     assert members["汨罗市"]["parent"] == "示例市"
 
 
-def test_unit_types_add_up_to_the_members(city: City) -> None:
+def test_unit_types_and_parents_add_up_to_the_members(city: City) -> None:
     document = rollup_json(city)
+    by_parent: dict[str, list[dict[str, Any]]] = {}
+    for m in document["members"]:
+        by_parent.setdefault(m["parent"], []).append(m)
+    parents = {g["parent"]: (g["members"], g["problems"], g["completed"]) for g in document["parents"]}
+    assert parents == {
+        parent: (len(ms), sum(m["problems"] for m in ms), sum(m["completed"] for m in ms))
+        for parent, ms in by_parent.items()
+    }
+    assert set(parents) == {"甲市", "示例市"}
     types = document["unit_types"]
     for m in document["members"]:
         mine = [t for t in types if t["member"] == m["name"]]

@@ -59,6 +59,21 @@ def sections(r: Rollup, link: Link = _plain) -> list[Section]:
             "没有纳入汇总的成员。",
         ),
         Section(
+            "按上级",
+            ("上级", "成员数", "问题", "已完成", "整改落实率"),
+            tuple(
+                (
+                    g.parent,
+                    str(g.members),
+                    str(g.problems),
+                    str(g.completed),
+                    percent(g.completed, g.problems),
+                )
+                for g in r.parents
+            ),
+            "没有纳入汇总的成员。",
+        ),
+        Section(
             "按单位类型",
             ("单位类型", "成员", "问题", "已完成", "整改落实率"),
             tuple(
@@ -152,6 +167,10 @@ def as_json(r: Rollup) -> str:
                 "site": m.site,
             }
             for m in r.members
+        ],
+        "parents": [
+            {"parent": g.parent, "members": g.members, "problems": g.problems, "completed": g.completed}
+            for g in r.parents
         ],
         "unit_types": [
             {"unit_type": t.unit_type, "member": t.member, "problems": t.problems, "completed": t.completed}

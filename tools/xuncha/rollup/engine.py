@@ -50,6 +50,16 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
+class ParentRow:
+    """The members under one parent (a city in a province's rollup), added up."""
+
+    parent: str
+    members: int
+    problems: int
+    completed: int
+
+
+@dataclass(frozen=True)
 class TypeRow:
     unit_type: str
     member: str | None  # None: all members
@@ -86,6 +96,7 @@ class Rollup:
     level: str
     as_of: str
     members: tuple[MemberRow, ...]
+    parents: tuple[ParentRow, ...]
     left_out: tuple[Outcome, ...]
     types: tuple[TypeRow, ...]
     ages: tuple[AgeRow, ...]
@@ -154,6 +165,12 @@ WHERE m.included
 ORDER BY 1 NULLS LAST, m.name
 """
 
+PARENTS_SQL = """
+SELECT m.parent, count(DISTINCT m.name), count(p.problem), count(*) FILTER (WHERE p.completed)
+FROM members m LEFT JOIN problems p ON p.jurisdiction = m.name
+WHERE m.included GROUP BY m.parent ORDER BY m.parent
+"""
+
 TYPES_SQL = """
 SELECT coalesce(unit_type, '（未填）') AS t, jurisdiction, count(*), count(*) FILTER (WHERE completed)
 FROM problems GROUP BY GROUPING SETS ((t, jurisdiction), (t))
@@ -187,12 +204,13 @@ def query(db: Path, manifest: Manifest, as_of: str) -> Rollup:
     """The rollup's tables, read from ``db``."""
     with duckdb.connect(str(db), read_only=True) as con:
         members = tuple(MemberRow(*row) for row in _rows(con, MEMBERS_SQL))
+        parents = tuple(ParentRow(*row) for row in _rows(con, PARENTS_SQL))
         types = tuple(TypeRow(*row) for row in _rows(con, TYPES_SQL))
         ages = tuple(AgeRow(row[0], tuple(row[1:])) for row in _rows(con, _ages_sql()))
         red = tuple(RedUnit(*row) for row in _rows(con, RED_SQL))
         left = _rows(con, "SELECT name, git_commit, reason FROM members WHERE NOT included ORDER BY name")
     left_out = tuple(Outcome(name, commit, 0, (reason,)) for name, commit, reason in left)
-    return Rollup(manifest.name, manifest.level, as_of, members, left_out, types, ages, red)
+    return Rollup(manifest.name, manifest.level, as_of, members, parents, left_out, types, ages, red)
 
 
 def _rows(con: Any, sql: str) -> list[tuple[Any, ...]]:
