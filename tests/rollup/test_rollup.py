@@ -263,6 +263,8 @@ def test_a_bad_manifest_is_reported_in_chinese_with_its_line(tmp_path: Path) -> 
     assert "XC901" in result.stderr and "须且只须填写 path 或 git 之一" in result.stderr
     assert "XC902" in result.stderr and "甲县" in result.stderr
     assert not (tmp_path / "r.duckdb").exists()
+    missing = xuncha("rollup", tmp_path / "none.yaml", "--db", tmp_path / "r.duckdb")
+    assert missing.exit_code == 2 and "汇总清单" in missing.stderr and "不存在" in missing.stderr
 
 
 def test_export_parquet_stamps_every_row_and_refuses_unmarked_columns(

@@ -54,7 +54,7 @@ def export_parquet_command(ctx: click.Context, out: Path, as_of: date, jurisdict
 
 
 @click.command("rollup")
-@click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("manifest", type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", callback=_as_of, help="统计日期 YYYY-MM-DD（默认：今天）。")
 @click.option("--format", "output", type=click.Choice(FORMATS), default="text", help="输出格式。")
 @click.option(
@@ -95,6 +95,8 @@ def run(ctx: click.Context, manifest: Path, as_of: date, db: Path, jobs: int | N
     from xuncha.rollup.manifest import read
     from xuncha.rules.rubrics import CHECKOUT
 
+    if not manifest.is_file():
+        raise click.UsageError(f"汇总清单 {manifest} 不存在或不是文件。", ctx)
     parsed, findings = read(manifest, CHECKOUT / "schemas")
     if parsed is None:
         _findings(findings, manifest)

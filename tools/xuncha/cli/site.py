@@ -56,7 +56,7 @@ def _show_warnings() -> None:
 @click.option(
     "--rollup",
     "manifest",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="汇总清单：先汇总各成员，再在内部网站加上汇总页面（只生成内部网站）。",
 )
 @click.pass_context
@@ -95,7 +95,6 @@ def _rolled_up(ctx: click.Context, manifest: Path, as_of: date, target: Path) ->
     from xuncha.cli.rollup import run, warn_left_out
 
     db = target / "rollup.duckdb"
-    target.mkdir(parents=True, exist_ok=True)
     result = run(ctx, manifest, as_of, db, None)
     warn_left_out(result)
     left_out = "、".join(o.name for o in result.left_out)

@@ -108,6 +108,7 @@ def roll_up(manifest: Manifest, as_of: str, db: Path, jobs: int) -> Rollup:
     load the valid ones into ``db`` and query it."""
     parts = db.parent / f"{db.stem}.parquet"
     shutil.rmtree(parts, ignore_errors=True)
+    db.parent.mkdir(parents=True, exist_ok=True)
     outs = [parts / f"{i:04d}" for i in range(len(manifest.members))]
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(outs)))) as pool:
         outcomes = list(pool.map(export_member, manifest.members, repeat(as_of), outs))
