@@ -30,6 +30,7 @@ LAZY_COMMANDS = {
     **dict.fromkeys(("review", "history", "codeowners", "demo-history"), "review"),
     **dict.fromkeys(("import-xlsx", "export-xlsx", "export-docx"), "office"),
     "new": "new",
+    **dict.fromkeys(("export-parquet", "rollup"), "rollup"),
     **dict.fromkeys(("progress", "complete", "extend", "submit", "propose"), "clerk"),
 }
 

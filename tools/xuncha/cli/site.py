@@ -53,11 +53,20 @@ def _show_warnings() -> None:
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认：仓库下的 site/）。"
 )
+@click.option(
+    "--rollup",
+    "manifest",
+    type=click.Path(path_type=Path),
+    help="汇总清单：先汇总各成员，再在内部网站加上汇总页面（只生成内部网站）。",
+)
 @click.pass_context
-def build_command(ctx: click.Context, which: str | None, as_of: date, out: Path | None) -> None:
+def build_command(
+    ctx: click.Context, which: str | None, as_of: date, out: Path | None, manifest: Path | None
+) -> None:
     """从数据生成网站：内部状态网站（site/internal）和公开通报网站（site/public），默认两者都生成。
 
     公开网站只发布“三把关”签署齐全的通报；缺少签署的通报会列出缺少哪一项。
+    带 --rollup 时汇总清单所列各成员（数据库和快照写在输出目录下），汇总页面为 rollup/index.html。
     """
     from mkdocs.commands.build import build  # MkDocs loads slowly: only these commands need it
     from mkdocs.config import load_config
@@ -66,16 +75,30 @@ def build_command(ctx: click.Context, which: str | None, as_of: date, out: Path 
     root = repository(ctx)
     target = (out or root / "site").resolve()
     _show_warnings()
-    for kind in [which] if which else ["internal", "public"]:
-        config = load_config(
-            str(_config_file(root, kind)), site_dir=str(target / kind), extra=_extra(kind, as_of)
-        )
+    rolled = _rolled_up(ctx, manifest, as_of, target) if manifest else {}
+    for kind in ["internal"] if manifest else [which] if which else ["internal", "public"]:
+        extra = _extra(kind, as_of)
+        extra["xuncha"].update(rolled)
+        config = load_config(str(_config_file(root, kind)), site_dir=str(target / kind), extra=extra)
         try:
             build(config)
         except MkDocsException as error:
             click.echo(f"{NAMES[kind]}生成失败：{error}", err=True)
             ctx.exit(1)
         click.echo(f"已生成{NAMES[kind]}：{target / kind}")
+    if rolled.get("left_out"):
+        ctx.exit(1)
+
+
+def _rolled_up(ctx: click.Context, manifest: Path, as_of: date, target: Path) -> dict[str, str]:
+    """Roll the members up into ``target/rollup.duckdb``: the hook reads the pages' figures there."""
+    from xuncha.cli.rollup import run, warn_left_out
+
+    db = target / "rollup.duckdb"
+    result = run(ctx, manifest, as_of, db, None)
+    warn_left_out(result)
+    left_out = "、".join(o.name for o in result.left_out)
+    return {"rollup_manifest": str(manifest.resolve()), "rollup_db": str(db), "left_out": left_out}
 
 
 @click.command("serve")

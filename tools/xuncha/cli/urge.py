@@ -82,7 +82,9 @@ def urge_command(
         rules = load_rules(root)
         default = config(root).get("profile")
         # the unit's own obligations only: a grade's follow-up is the supervisors' to carry out
-        every = schedule(checked.index, rules.profiles, default, rules.calendar, as_of).daily  # not closed units
+        every = schedule(
+            checked.index, rules.profiles, default, rules.calendar, as_of
+        ).daily  # not closed units
         found = _selected(ctx, list(every), checked.index.rounds, checked.index.units, round_id, unit_id)
         todo = urging.plan(checked.index, found, LIGHTS[light], as_of, rules.profiles, default)
     try:

@@ -212,24 +212,38 @@ def _pattern_message(value: object, where: str, error: Any) -> tuple[str, str, s
 
 def public_fields(directory: Path) -> dict[str, set[tuple[str, ...]]]:
     """Per kind, the property paths marked ``x-public: true`` (the public build's allow-list)."""
+    return marked_fields(directory, ("x-public",))
+
+
+def exportable_fields(directory: Path) -> dict[str, set[tuple[str, ...]]]:
+    """Per kind, the paths a snapshot for the city and province may carry (``xuncha export-parquet``):
+    everything public, and what ``x-export: true`` adds for superiors (report dates, problem flags).
+    Clues and petitions carry neither marker: they never leave the county."""
+    return marked_fields(directory, ("x-public", "x-export"))
+
+
+def marked_fields(directory: Path, markers: tuple[str, ...]) -> dict[str, set[tuple[str, ...]]]:
+    """Per kind, the property paths carrying any of ``markers`` as true, under marked parents only."""
     schemas = load_schemas(directory)
     common = schemas.get("common", {}).get("$defs", {})
     return {
-        kind: set(_public_paths(schema, common, ())) for kind, schema in schemas.items() if kind != "common"
+        kind: set(_marked_paths(schema, common, (), markers))
+        for kind, schema in schemas.items()
+        if kind != "common"
     }
 
 
-def _public_paths(
-    node: dict[str, Any], common: dict[str, Any], prefix: tuple[str, ...]
+def _marked_paths(
+    node: dict[str, Any], common: dict[str, Any], prefix: tuple[str, ...], markers: tuple[str, ...]
 ) -> Iterator[tuple[str, ...]]:
     node = _deref(node, common)
     for name, prop in node.get("properties", {}).items():
-        if prop.get("x-public") is True:
+        if any(prop.get(marker) is True for marker in markers):
             yield (*prefix, name)
-            yield from _public_paths(prop, common, (*prefix, name))
+            yield from _marked_paths(prop, common, (*prefix, name), markers)
     items = node.get("items")
     if isinstance(items, dict):
-        yield from _public_paths(items, common, prefix)
+        yield from _marked_paths(items, common, prefix, markers)
 
 
 def _deref(node: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:

@@ -27,12 +27,18 @@ _LIGHTS = {State.OVERDUE: RED, State.DUE_SOON: YELLOW, State.OPEN: GREEN, State.
 
 
 def enrich(
-    index: Index, setting: Setting, as_of: str, merges: Sequence[Merge] | None = None
+    index: Index,
+    setting: Setting,
+    as_of: str,
+    merges: Sequence[Merge] | None = None,
+    schedule: deadlines.Schedule | None = None,
 ) -> Callable[[SiteModel], None]:
-    """Compute obligations once for all rounds, then fill each unit of a model with its share, and
-    each round with its supervising bodies' scores (``merges``: the git history, None without one)."""
+    """Compute obligations once for all rounds (unless the caller has: the export lists them too),
+    then fill each unit of a model with its share, and each round with its supervising bodies'
+    scores (``merges``: the git history, None without one)."""
     day = date.fromisoformat(as_of)
-    schedule = deadlines.schedule(index, setting.profiles, setting.default_profile, setting.calendar, day)
+    if schedule is None:
+        schedule = deadlines.schedule(index, setting.profiles, setting.default_profile, setting.calendar, day)
     follow_ups, _ = follow_up.obligations(index, setting, day)  # their findings: `xuncha overdue` shows them
 
     def attach(model: SiteModel) -> None:

@@ -71,7 +71,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     collecting = gc.isenabled()
     gc.disable()  # generating makes millions of small objects and next to no cycles (as validate)
     try:
-        site = generate(root, kind, as_of)
+        site = rolled_up(config, generate(root, kind, as_of), as_of)
     finally:
         gc.freeze()  # they live as long as the build: the collector need never scan them
         if collecting:
@@ -139,6 +139,21 @@ def _token(heading: Heading) -> Any:
     """A heading as Python-Markdown's toc extension hands it to MkDocs."""
     children = [_token(child) for child in heading.children]
     return {"level": heading.level, "id": heading.id, "name": heading.title, "children": children}
+
+
+def rolled_up(config: MkDocsConfig, site: Site, as_of: str) -> Site:
+    """The site with the rollup's pages when ``xuncha build --rollup`` rolled members up."""
+    extra: dict[str, Any] = dict(config.extra.get("xuncha") or {})
+    if not extra.get("rollup_db"):
+        return site
+    from xuncha.render.rollup import with_rollup  # DuckDB loads only for a rollup build
+    from xuncha.rollup.engine import query
+    from xuncha.rollup.manifest import read
+    from xuncha.rules.rubrics import CHECKOUT
+
+    manifest, _ = read(Path(extra["rollup_manifest"]), CHECKOUT / "schemas")
+    assert manifest is not None  # the command read it first
+    return with_rollup(site, query(Path(extra["rollup_db"]), manifest, as_of))
 
 
 def generate(root: Path, kind: str, as_of: str) -> Site:

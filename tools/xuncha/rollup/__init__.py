@@ -1,0 +1,1 @@
+"""The rollup: many jurisdictions' repositories as Parquet snapshots, queried together in DuckDB."""
