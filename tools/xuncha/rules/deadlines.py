@@ -108,16 +108,6 @@ class Obligation:
         return "/".join((self.round, self.unit or "-", self.rule, *([which] if which else [])))
 
 
-def _obligation(fields: dict[str, Any]) -> Obligation:
-    """Build an ``Obligation`` from all its fields at once: one ``__dict__`` assignment instead of the
-    frozen ``__init__``'s ``object.__setattr__`` per field, a measurable share of ``xuncha overdue``
-    at 50,000 problems. The result is the same frozen, equal-comparing instance.
-    """
-    obligation = object.__new__(Obligation)
-    object.__setattr__(obligation, "__dict__", fields)
-    return obligation
-
-
 @dataclass(frozen=True)
 class Schedule:
     """All obligations, and what kept some from being computed (calendar gaps, unknown profiles)."""
@@ -322,28 +312,26 @@ class _Round:
         """The obligation with its state, day count, light and who to tell."""
         state, days = judge(due, done, unit.as_of if unit is not None else self.as_of, self.window)
         light = _LIGHTS.get(state, GREEN)  # inline: called per obligation
-        return _obligation(
-            {
-                "round": self.id,
-                "unit": unit.id if unit is not None else None,
-                "rule": rule,
-                "title": title,
-                "category": category,
-                "problem": problem,
-                "item": item,
-                "start": start,
-                "due": due,
-                "original_due": original_due,
-                "extension": extension,
-                "done": done,
-                "state": state,
-                "days": days,
-                "light": light,
-                "recipients": self.profile.recipients[light],
-                "addressees": self._addressees(light, unit, people),
-                "file": file,
-                "citation": citation,
-            }
+        return Obligation(
+            round=self.id,
+            unit=unit.id if unit is not None else None,
+            rule=rule,
+            title=title,
+            category=category,
+            problem=problem,
+            item=item,
+            start=start,
+            due=due,
+            original_due=original_due,
+            extension=extension,
+            done=done,
+            state=state,
+            days=days,
+            light=light,
+            recipients=self.profile.recipients[light],
+            addressees=self._addressees(light, unit, people),
+            file=file,
+            citation=citation,
         )
 
     def _addressees(self, light: Light, unit: _Unit | None, people: People | None) -> tuple[str, ...]:
