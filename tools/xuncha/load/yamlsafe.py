@@ -32,8 +32,9 @@ class Loader(yaml.CSafeLoader):
     """libyaml's safe loader with :data:`RESOLVERS`. Only its composer is used (:func:`compose`):
     :func:`build` makes the data.
 
-    (A hand-made composer and resolver used to save a tenth of composing at 1,000 problems and
-    2 % of a cold run at 10,000: not worth its code; ``tools/bench/bench_machinery.py``.)
+    (A hand-made composer and resolver used to build every file of 10,000 problems in 1.22 s of
+    CPU instead of 1.58 s, about 7 % of a cold run; without it a cold run stays well within its
+    goal, 0.80× a bare libyaml parse at 10,000 problems and 0.86× at 50,000.)
     """
 
     yaml_implicit_resolvers = RESOLVERS
