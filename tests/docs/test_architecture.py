@@ -42,5 +42,5 @@ def test_tests_have_one_folder_per_stage() -> None:
 def test_every_path_the_section_names_exists() -> None:
     named = set(re.findall(r"`((?:\w+/)+[\w*.-]+\.(?:py|yaml))`", section()))
     assert named, "the section names no paths"
-    missing = [n for n in named if not list(PACKAGE.glob(n)) and not (PACKAGE / n).exists()]
+    missing = [n for n in named if not any(list(top.glob(n)) for top in (PACKAGE, REPO))]
     assert missing == []
