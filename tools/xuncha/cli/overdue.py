@@ -11,11 +11,13 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import click
 
-from xuncha.load import collector
+from xuncha.load import collector, derived
+from xuncha.load.cache import digest
 from xuncha.model.findings import Finding
 from xuncha.model.index import Record
 from xuncha.model.repo import config
@@ -79,9 +81,32 @@ def overdue_command(
     时限规则取 round.yaml 的 profile，缺省用 pyproject.toml [tool.xuncha] profile；
     问题时限取整改方案，经批准的延期以新时限为准（原时限和延期编号一并显示）。
     """
-    from xuncha.cli.main import repository
+    from xuncha.cli.main import emit, repository
 
     root = repository(ctx)
+    options = (as_of.isoformat(), round_id, unit_id, output, fail_on, notify_list, window)
+    key = ("overdue", *options, _content(baseline))
+    compute = partial(
+        _answer, ctx, root, as_of, round_id, unit_id, output, fail_on, notify_list, window, baseline
+    )
+    answer = derived.answer(root, key, compute)
+    emit(answer.out, answer.err)
+    ctx.exit(answer.code)
+
+
+def _answer(
+    ctx: click.Context,
+    root: Path,
+    as_of: date,
+    round_id: str | None,
+    unit_id: str | None,
+    output: str,
+    fail_on: str | None,
+    notify_list: bool,
+    window: int | None,
+    baseline: Path | None,
+) -> derived.Answer:
+    """The report, its warnings and exit code, computed from the records."""
     with collector.paused():  # the index lives until exit: no collection need rescan it
         checked = validate(root, cross_checks=False)  # deadlines need the data, not a verdict
         rules = load_rules(root)
@@ -93,15 +118,27 @@ def overdue_command(
             uid: str(r.data.get("short_name") or r.data.get("name")) for uid, r in checked.index.units.items()
         }
         findings = [*rules.findings, *plan.findings]
-        click.echo(_render(found, as_of, names, findings, output, notify_list))
+        out = [_render(found, as_of, names, findings, output, notify_list)]
         closed = {
             k: d for k, d in plan.closed.items() if round_id in (None, k[0]) and unit_id in (None, k[1])
         }
         if closed and output != "json":
-            click.echo(report.closed_note(closed, names, md=output == "markdown"))
-    _warn(findings if output != "json" else [], len(checked.index.broken))
+            out.append(report.closed_note(closed, names, md=output == "markdown"))
+    err = _warnings(findings if output != "json" else [], len(checked.index.broken))
     failed = bool(findings) or (fail_on is not None and any(o.light in FAILING[fail_on] for o in found))
-    ctx.exit(EXIT_FINDINGS if failed else 0)
+    return derived.Answer(_lines(out), _lines(err), EXIT_FINDINGS if failed else 0)
+
+
+def _lines(texts: list[str]) -> str:
+    return "".join(f"{text}\n" for text in texts)
+
+
+def _content(path: Path | None) -> bytes | None:
+    """The --baseline file's content hash: the answer depends on it, not on its name."""
+    try:
+        return None if path is None else digest(path.read_bytes())
+    except OSError:
+        return None
 
 
 def _selected(
@@ -146,10 +183,15 @@ def _render(
 
 
 def _warn(findings: list[Finding], left_out: int) -> None:
-    for finding in findings:
-        click.echo(finding.as_text(), err=True)
+    for line in _warnings(findings, left_out):
+        click.echo(line, err=True)
+
+
+def _warnings(findings: list[Finding], left_out: int) -> list[str]:
+    lines = [finding.as_text() for finding in findings]
     if left_out:
-        click.echo(f"注意：{left_out} 个记录文件有错误，未计入（运行 xuncha validate 查看）。", err=True)
+        lines.append(f"注意：{left_out} 个记录文件有错误，未计入（运行 xuncha validate 查看）。")
+    return lines
 
 
 @click.command("calendar")

@@ -11,16 +11,18 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 
 import click
 
-from xuncha.cli.main import EXIT_FINDINGS, cli, repository
+from xuncha.cli.main import EXIT_FINDINGS, cli, emit, repository
+from xuncha.load import derived
 from xuncha.model.findings import Severity
 from xuncha.model.index import Index
 from xuncha.pipeline import validate
 from xuncha.rules.rubrics import SUPERVISORS, Group, load_setting
-from xuncha.rules.scoring import Line, Rank, Sheet, ranking, round_units, score_round
+from xuncha.rules.scoring import Line, Rank, Sheet, ranking, round_units, score_all, score_round
 from xuncha.rules.scoring import fmt as num
 from xuncha.rules.supervisor_metrics import Merge
 from xuncha.rules.supervisor_scoring import score_supervisors
@@ -30,8 +32,9 @@ CIRCLED = "一二三四五六七八九十"
 
 
 @cli.command("score")
-@click.argument("round_id", metavar="ROUND")
+@click.argument("round_id", metavar="ROUND", required=False)
 @click.argument("unit_id", metavar="[UNIT]", required=False)
+@click.option("--all", "every", is_flag=True, help="输出所有轮次的排名（一次运行）。")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="计算日期（默认：今天）。")
 @click.option(
     "--format", "output", type=click.Choice(["text", "json", "markdown"]), default="text", help="输出格式。"
@@ -44,44 +47,77 @@ CIRCLED = "一二三四五六七八九十"
 @click.pass_context
 def score_command(
     ctx: click.Context,
-    round_id: str,
+    round_id: str | None,
     unit_id: str | None,
+    every: bool,
     as_of: datetime | None,
     output: str,
     supervisors: bool,
 ) -> None:
-    """质效评估评分：ROUND UNIT 输出一个单位的评分表，只给 ROUND 输出本轮各单位排名。
+    """质效评估评分：ROUND UNIT 输出一个单位的评分表，只给 ROUND 输出本轮各单位排名，
+    --all 输出所有轮次的排名。
 
     自动扣分由记录计算（每项列出依据：问题、文件、情况），酌情扣分、加分和满意度取自
     rounds/ROUND/UNIT/assessment.yaml。--supervisors：按监督单位评分细则（supervisors.yaml）
     从记录和 git 历史评估本轮各监督单位，UNIT 为监督单位名称。
     """
     root = repository(ctx)
-    if not (root / "rounds" / round_id / "round.yaml").is_file():
-        raise click.UsageError(f"轮次 {round_id} 不存在（找不到 rounds/{round_id}/round.yaml）。")
-    scope = [f"rounds/{round_id}/round.yaml"] + (
-        [f"rounds/{round_id}/{unit_id}"] if unit_id and not supervisors else [f"rounds/{round_id}"]
-    )
-    report = validate(root, [p for p in scope if (root / p).exists()])
+    _check_arguments(root, round_id, every, supervisors)
     day = as_of.date() if as_of else date.today()
-    if supervisors:
-        sheets = _supervisor_sheets(ctx, root, report.index, round_id, day, unit_id)
+    compute = partial(_answer, ctx, root, round_id, unit_id, day, output, supervisors)
+    if supervisors:  # reads the git history, which no stamp covers
+        answer = compute()
     else:
-        sheets = score_round(
-            report.index, load_setting(root), round_id, day, _units(report.index, round_id, unit_id)
+        answer = derived.answer(root, ("score", day.isoformat(), round_id, unit_id, every, output), compute)
+    emit(answer.out, answer.err)
+    ctx.exit(answer.code)
+
+
+def _check_arguments(root: Path, round_id: str | None, every: bool, supervisors: bool) -> None:
+    if every and (round_id is not None or supervisors):
+        raise click.UsageError("--all 输出所有轮次的排名，不能再给出 ROUND、UNIT 或 --supervisors。")
+    if round_id is None and not every:
+        raise click.UsageError("缺少 ROUND：给出轮次编号，或用 --all 输出所有轮次的排名。")
+    if round_id is not None and not (root / "rounds" / round_id / "round.yaml").is_file():
+        raise click.UsageError(f"轮次 {round_id} 不存在（找不到 rounds/{round_id}/round.yaml）。")
+
+
+def _answer(
+    ctx: click.Context,
+    root: Path,
+    round_id: str | None,
+    unit_id: str | None,
+    day: date,
+    output: str,
+    supervisors: bool,
+) -> derived.Answer:
+    """The sheet or ranking (every round's without ``round_id``), computed from the records."""
+    if round_id is None:
+        report = validate(root)
+        out = render_rankings(report.index, score_all(report.index, load_setting(root), day), output)
+    else:
+        scope = [f"rounds/{round_id}/round.yaml"] + (
+            [f"rounds/{round_id}/{unit_id}"] if unit_id and not supervisors else [f"rounds/{round_id}"]
         )
-    if unit_id and not sheets:
-        raise click.UsageError(f"{unit_id} 的评估记录所用评分细则不存在：运行 xuncha validate 查看。")
-    click.echo(
-        render_sheet(sheets[0], output) if unit_id else render_ranking(report.index, round_id, sheets, output)
-    )
+        report = validate(root, [p for p in scope if (root / p).exists()])
+        if supervisors:
+            sheets = _supervisor_sheets(ctx, root, report.index, round_id, day, unit_id)
+        else:
+            sheets = score_round(
+                report.index, load_setting(root), round_id, day, _units(report.index, round_id, unit_id)
+            )
+        if unit_id and not sheets:
+            raise click.UsageError(f"{unit_id} 的评估记录所用评分细则不存在：运行 xuncha validate 查看。")
+        out = (
+            render_sheet(sheets[0], output)
+            if unit_id
+            else render_ranking(report.index, round_id, sheets, output)
+        )
     errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
-    if errors:
-        click.echo(
-            f"注意：相关记录有 {errors} 个校验错误，出错的文件未计入评分；运行 xuncha validate 查看。",
-            err=True,
-        )
-        ctx.exit(EXIT_FINDINGS)
+    if not errors:
+        return derived.Answer(f"{out}\n", "", 0)
+    warning = f"注意：相关记录有 {errors} 个校验错误，出错的文件未计入评分；运行 xuncha validate 查看。\n"
+    return derived.Answer(f"{out}\n", warning, EXIT_FINDINGS)
 
 
 def _supervisor_sheets(
@@ -266,10 +302,18 @@ def _markdown_why(line: Line) -> Iterator[str]:
 # ---------------------------------------------------------------------------- a round's ranking
 
 
-def render_ranking(index: Index, round_id: str, sheets: Iterable[Sheet], output: str) -> str:
-    rows = ranking(sheets)
+def render_rankings(index: Index, rounds: dict[str, list[Sheet]], output: str) -> str:
+    """Every round's ranking: one JSON list of rounds, or the rankings one after another."""
     if output == "json":
-        return json.dumps([_rank_json(row) for row in rows], ensure_ascii=False, indent=2)
+        listed = [{"round": r, "ranking": _ranking_json(sheets)} for r, sheets in rounds.items()]
+        return json.dumps(listed, ensure_ascii=False, indent=2)
+    return "\n\n".join(render_ranking(index, r, sheets, output) for r, sheets in rounds.items())
+
+
+def render_ranking(index: Index, round_id: str, sheets: Iterable[Sheet], output: str) -> str:
+    if output == "json":
+        return json.dumps(_ranking_json(sheets), ensure_ascii=False, indent=2)
+    rows = ranking(sheets)
     record = index.rounds.get(round_id)
     name = str(record.data.get("name", "")) if record else ""
     day = rows[0].sheet.as_of if rows else ""
@@ -295,6 +339,10 @@ def _rank_cells(row: Rank) -> list[str]:
         *cells,
         f"{s.assessment.date} {s.assessment.assessor}" if s.assessment else "无评估记录（仅自动扣分）",
     ]
+
+
+def _ranking_json(sheets: Iterable[Sheet]) -> list[dict[str, object]]:
+    return [_rank_json(row) for row in ranking(sheets)]
 
 
 def _rank_json(row: Rank) -> dict[str, object]:
