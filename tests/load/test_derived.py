@@ -12,9 +12,10 @@ from click.testing import Result
 from pytest import MonkeyPatch
 
 from worked_record import build
-from xuncha.cli import overdue, score
+from xuncha import pipeline
 from xuncha.load import verdict
 from xuncha.load.cachefolder import CACHE_DIR
+from xuncha.rules import follow_up, scoring
 
 Run = Callable[..., Result]
 PLAN = "rounds/2025-t-r1/t-unit/plan.yaml"
@@ -30,8 +31,7 @@ class Counted:
 
     def __init__(self, monkeypatch: MonkeyPatch) -> None:
         self.calls = 0
-        for module in (overdue, score):
-            monkeypatch.setattr(module, "validate", self.count(module.validate))
+        monkeypatch.setattr(pipeline, "validate", self.count(pipeline.validate))
 
     def count(self, validate: Callable[..., object]) -> Callable[..., object]:
         def counted(*args: object, **kwargs: object) -> object:
@@ -71,11 +71,10 @@ def test_a_repeat_prints_the_same_bytes_and_computes_nothing(
         raise AssertionError("a replayed answer computes nothing")
 
     for module, name in (
-        (overdue, "validate"),
-        (overdue, "with_follow_ups"),
-        (score, "validate"),
-        (score, "score_all"),
-        (score, "score_round"),
+        (pipeline, "validate"),
+        (follow_up, "with_follow_ups"),
+        (scoring, "score_all"),
+        (scoring, "score_round"),
     ):
         monkeypatch.setattr(module, name, refuse)
     assert run(run_cli, worked, args) == first

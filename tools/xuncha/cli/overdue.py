@@ -13,25 +13,21 @@ from collections.abc import Mapping
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from xuncha.load import collector, derived
 from xuncha.load.cache import digest
 from xuncha.model.findings import Finding
-from xuncha.model.index import Record
-from xuncha.model.repo import config
-from xuncha.pipeline import validate
-from xuncha.render import overdue as report
-from xuncha.rules.deadlines import Obligation
-from xuncha.rules.follow_up import with_follow_ups
-from xuncha.rules.profiles import Light
-from xuncha.rules.ruledata import load_rules
-from xuncha.rules.workdays import coverage
+
+if TYPE_CHECKING:  # imported when an answer is computed, not when one is replayed
+    from xuncha.model.index import Record
+    from xuncha.rules.deadlines import Obligation
 
 EXIT_FINDINGS = 1
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-FAILING = {"red": {Light.RED}, "yellow": {Light.RED, Light.YELLOW}}
+FAILING = {"red": {"red"}, "yellow": {"red", "yellow"}}  # --fail-on → the lights that fail
 
 
 def _as_of(ctx: click.Context, _param: click.Parameter, value: str | None) -> date:
@@ -107,10 +103,18 @@ def _answer(
     baseline: Path | None,
 ) -> derived.Answer:
     """The report, its warnings and exit code, computed from the records."""
+    from xuncha import pipeline
+    from xuncha.model.repo import config
+    from xuncha.render import overdue as report
+    from xuncha.rules import follow_up
+    from xuncha.rules.ruledata import load_rules
+
     with collector.paused():  # the index lives until exit: no collection need rescan it
-        checked = validate(root, cross_checks=False)  # deadlines need the data, not a verdict
+        checked = pipeline.validate(root, cross_checks=False)  # deadlines need the data, not a verdict
         rules = load_rules(root)
-        plan = with_follow_ups(checked.index, rules, config(root).get("profile"), as_of, window=window)
+        plan = follow_up.with_follow_ups(
+            checked.index, rules, config(root).get("profile"), as_of, window=window
+        )
         found = _selected(ctx, list(plan.daily), checked.index.rounds, checked.index.units, round_id, unit_id)
         if baseline is not None:
             found = report.worsened(found, _baseline(ctx, baseline))
@@ -125,7 +129,7 @@ def _answer(
         if closed and output != "json":
             out.append(report.closed_note(closed, names, md=output == "markdown"))
     err = _warnings(findings if output != "json" else [], len(checked.index.broken))
-    failed = bool(findings) or (fail_on is not None and any(o.light in FAILING[fail_on] for o in found))
+    failed = bool(findings) or (fail_on is not None and any(o.light.value in FAILING[fail_on] for o in found))
     return derived.Answer(_lines(out), _lines(err), EXIT_FINDINGS if failed else 0)
 
 
@@ -157,6 +161,8 @@ def _selected(
 
 
 def _baseline(ctx: click.Context, path: Path) -> dict[str, str]:
+    from xuncha.render import overdue as report
+
     try:
         return report.baseline_lights(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, OSError) as error:
@@ -171,6 +177,8 @@ def _render(
     output: str,
     notify: bool,
 ) -> str:
+    from xuncha.render import overdue as report
+
     if notify:
         if output == "json":
             return report.notify_json(found, as_of, names)
@@ -200,6 +208,8 @@ def _warnings(findings: list[Finding], left_out: int) -> list[str]:
 def calendar_command(ctx: click.Context, output: str) -> None:
     """列出工作日历已收录的年份及来源（chinesecalendar 库或补充文件），以及如何添加下一年。"""
     from xuncha.cli.main import repository
+    from xuncha.rules.ruledata import load_rules
+    from xuncha.rules.workdays import coverage
 
     root = repository(ctx)
     rules = load_rules(root)
