@@ -13,7 +13,7 @@ from pytest import MonkeyPatch
 
 from worked_record import build
 from xuncha import pipeline
-from xuncha.load import verdict
+from xuncha.load import derived, verdict
 from xuncha.load.cachefolder import CACHE_DIR
 from xuncha.rules import follow_up, scoring
 
@@ -170,3 +170,15 @@ def test_a_corrupt_cache_file_is_ignored(
     assert counted.calls == 1
     assert run(run_cli, worked, args) == first  # stored again
     assert counted.calls == 1
+
+
+def test_only_the_answers_written_last_are_kept(worked: Path, run_cli: Run, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setattr(derived, "KEEP", 2)
+    counted = Counted(monkeypatch)
+    for day in ("2025-08-01", "2025-09-01", "2025-10-01"):
+        run(run_cli, worked, ("overdue", "--as-of", day))
+    assert len(list((worked / CACHE_DIR).glob("derived-*.marshal"))) == 2
+    run(run_cli, worked, ("overdue", "--as-of", "2025-10-01"))
+    assert counted.calls == 3  # the last one kept
+    run(run_cli, worked, ("overdue", "--as-of", "2025-08-01"))
+    assert counted.calls == 4  # the first one dropped
