@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -80,28 +81,32 @@ def overdue_command(
     from xuncha.cli.main import emit, repository
 
     root = repository(ctx)
-    options = (as_of.isoformat(), round_id, unit_id, output, fail_on, notify_list, window)
-    key = ("overdue", *options, _content(baseline))
-    compute = partial(
-        _answer, ctx, root, as_of, round_id, unit_id, output, fail_on, notify_list, window, baseline
-    )
-    answer = derived.answer(root, key, compute)
+    asked = Asked(as_of, round_id, unit_id, output, fail_on, notify_list, window, baseline)
+    answer = derived.answer(root, asked.key(), partial(_answer, ctx, root, asked))
     emit(answer.out, answer.err)
     ctx.exit(answer.code)
 
 
-def _answer(
-    ctx: click.Context,
-    root: Path,
-    as_of: date,
-    round_id: str | None,
-    unit_id: str | None,
-    output: str,
-    fail_on: str | None,
-    notify_list: bool,
-    window: int | None,
-    baseline: Path | None,
-) -> derived.Answer:
+@dataclass(frozen=True)
+class Asked:
+    """The options of one ``overdue`` run (``as_of`` resolved)."""
+
+    as_of: date
+    round_id: str | None
+    unit_id: str | None
+    output: str
+    fail_on: str | None
+    notify_list: bool
+    window: int | None
+    baseline: Path | None
+
+    def key(self) -> derived.Key:
+        """What the answer depends on besides the repository: the options, the baseline's content."""
+        options = (self.round_id, self.unit_id, self.output, self.fail_on, self.notify_list, self.window)
+        return ("overdue", self.as_of.isoformat(), *options, _content(self.baseline))
+
+
+def _answer(ctx: click.Context, root: Path, asked: Asked) -> derived.Answer:
     """The report, its warnings and exit code, computed from the records."""
     from xuncha import pipeline
     from xuncha.model.repo import config
@@ -113,23 +118,29 @@ def _answer(
         checked = pipeline.validate(root, cross_checks=False)  # deadlines need the data, not a verdict
         rules = load_rules(root)
         plan = follow_up.with_follow_ups(
-            checked.index, rules, config(root).get("profile"), as_of, window=window
+            checked.index, rules, config(root).get("profile"), asked.as_of, window=asked.window
         )
-        found = _selected(ctx, list(plan.daily), checked.index.rounds, checked.index.units, round_id, unit_id)
-        if baseline is not None:
-            found = report.worsened(found, _baseline(ctx, baseline))
+        found = _selected(
+            ctx, list(plan.daily), checked.index.rounds, checked.index.units, asked.round_id, asked.unit_id
+        )
+        if asked.baseline is not None:
+            found = report.worsened(found, _baseline(ctx, asked.baseline))
         names = {
             uid: str(r.data.get("short_name") or r.data.get("name")) for uid, r in checked.index.units.items()
         }
         findings = [*rules.findings, *plan.findings]
-        out = [_render(found, as_of, names, findings, output, notify_list)]
+        out = [_render(found, asked.as_of, names, findings, asked.output, asked.notify_list)]
         closed = {
-            k: d for k, d in plan.closed.items() if round_id in (None, k[0]) and unit_id in (None, k[1])
+            k: d
+            for k, d in plan.closed.items()
+            if asked.round_id in (None, k[0]) and asked.unit_id in (None, k[1])
         }
-        if closed and output != "json":
-            out.append(report.closed_note(closed, names, md=output == "markdown"))
-    err = _warnings(findings if output != "json" else [], len(checked.index.broken))
-    failed = bool(findings) or (fail_on is not None and any(o.light.value in FAILING[fail_on] for o in found))
+        if closed and asked.output != "json":
+            out.append(report.closed_note(closed, names, md=asked.output == "markdown"))
+    err = _warnings(findings if asked.output != "json" else [], len(checked.index.broken))
+    failed = bool(findings) or (
+        asked.fail_on is not None and any(o.light.value in FAILING[asked.fail_on] for o in found)
+    )
     return derived.Answer(_lines(out), _lines(err), EXIT_FINDINGS if failed else 0)
 
 
