@@ -10,9 +10,9 @@ same data:
 * changed: the parse cache present, one file touched (its time changed, not its content),
   so the last verdict is stale and both load the cached data and run the rules again.
 
-With nothing changed ``validate`` replays its last verdict without reading any data, while
-``overdue`` must still load the data to compute deadlines; that state is shown for
-information, not judged: it compares different work. Each run reports wall-clock seconds
+With nothing changed both replay their last answer without reading any data
+(``load/verdict.py``, ``load/derived.py``); that state is shown for information here and
+judged, alternated with medians, in ``bench_repeat.py``. Each run reports wall-clock seconds
 and CPU seconds (user + system of the command and its workers); the verdict uses CPU time,
 which a busy shared machine disturbs far less than wall-clock time. The deadline engine
 alone is also timed in-process.

@@ -28,7 +28,7 @@ from xuncha.demo.synth import Config, write_repo
 from xuncha.model.index import Index
 from xuncha.pipeline import validate
 from xuncha.rules.rubrics import Setting, load_setting
-from xuncha.rules.scoring import score_round
+from xuncha.rules.scoring import score_all
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = date(2025, 12, 31)
@@ -44,14 +44,14 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
     return min(timings)
 
 
-def score_all(index: Index, setting: Setting) -> int:
+def score_every(index: Index, setting: Setting) -> int:
     """Score sheets for every unit of every round; returns how many."""
-    return sum(len(score_round(index, setting, round_id, AS_OF)) for round_id in sorted(index.rounds))
+    return sum(map(len, score_all(index, setting, AS_OF).values()))
 
 
 def pipeline(root: Path, *, cache: bool) -> int:
     """What scoring every unit costs from the files: validate (for the index), then score."""
-    return score_all(validate(root, use_cache=cache).index, load_setting(root))
+    return score_every(validate(root, use_cache=cache).index, load_setting(root))
 
 
 def command(xuncha: Path, root: Path, *args: str) -> Callable[[], None]:
@@ -73,8 +73,8 @@ def measure(problems: int, xuncha: Path, workdir: Path, runs: int) -> dict[str, 
     f["validate_warm"] = best_of(runs, lambda: validate(root))
     f["score_warm"] = best_of(runs, lambda: pipeline(root, cache=True))
     index, setting = validate(root).index, load_setting(root)
-    f["units"] = float(score_all(index, setting))
-    f["scorer"] = best_of(runs, lambda: score_all(index, setting))
+    f["units"] = float(score_every(index, setting))
+    f["scorer"] = best_of(runs, lambda: score_every(index, setting))
     biggest = max(index.rounds, key=lambda r: sum(1 for key in index.folders if key[0] == r))
     f["cli_validate"] = best_of(runs, command(xuncha, root, "validate"))
     f["cli_score_round"] = best_of(

@@ -95,11 +95,11 @@ def validate_command(
     files = _relative(root, paths) if paths else None
     report = validate(root, files, jobs=jobs or 0, use_cache=not no_cache, need_index=False)
     out, err = validation.rendered(report.findings, report.files, report.from_cache, output)
-    _print(out, err)
+    emit(out, err)
     ctx.exit(validation.exit_code(report.findings, strict))
 
 
-def _print(out: str, err: str) -> None:
+def emit(out: str, err: str) -> None:
     """Both streams; a reader that stops reading (`xuncha validate | head`) is not an error, and
     the rest of the output goes nowhere instead of failing again when Python flushes at exit."""
     try:

@@ -10,26 +10,25 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from xuncha.load import collector
+from xuncha.load import collector, derived
+from xuncha.load.cache import digest
 from xuncha.model.findings import Finding
-from xuncha.model.index import Record
-from xuncha.model.repo import config
-from xuncha.pipeline import validate
-from xuncha.render import overdue as report
-from xuncha.rules.deadlines import Obligation
-from xuncha.rules.follow_up import with_follow_ups
-from xuncha.rules.profiles import Light
-from xuncha.rules.ruledata import load_rules
-from xuncha.rules.workdays import coverage
+
+if TYPE_CHECKING:  # imported when an answer is computed, not when one is replayed
+    from xuncha.model.index import Record
+    from xuncha.rules.deadlines import Obligation
 
 EXIT_FINDINGS = 1
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-FAILING = {"red": {Light.RED}, "yellow": {Light.RED, Light.YELLOW}}
+FAILING = {"red": {"red"}, "yellow": {"red", "yellow"}}  # --fail-on → the lights that fail
 
 
 def _as_of(ctx: click.Context, _param: click.Parameter, value: str | None) -> date:
@@ -79,29 +78,82 @@ def overdue_command(
     时限规则取 round.yaml 的 profile，缺省用 pyproject.toml [tool.xuncha] profile；
     问题时限取整改方案，经批准的延期以新时限为准（原时限和延期编号一并显示）。
     """
-    from xuncha.cli.main import repository
+    from xuncha.cli.main import emit, repository
 
     root = repository(ctx)
+    asked = Asked(as_of, round_id, unit_id, output, fail_on, notify_list, window, baseline)
+    answer = derived.answer(root, asked.key(), partial(_answer, ctx, root, asked))
+    emit(answer.out, answer.err)
+    ctx.exit(answer.code)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The options of one ``overdue`` run (``as_of`` resolved)."""
+
+    as_of: date
+    round_id: str | None
+    unit_id: str | None
+    output: str
+    fail_on: str | None
+    notify_list: bool
+    window: int | None
+    baseline: Path | None
+
+    def key(self) -> derived.Key:
+        """What the answer depends on besides the repository: the options, the baseline's content."""
+        options = (self.round_id, self.unit_id, self.output, self.fail_on, self.notify_list, self.window)
+        return ("overdue", self.as_of.isoformat(), *options, _content(self.baseline))
+
+
+def _answer(ctx: click.Context, root: Path, asked: Asked) -> derived.Answer:
+    """The report, its warnings and exit code, computed from the records."""
+    from xuncha import pipeline
+    from xuncha.model.repo import config
+    from xuncha.render import overdue as report
+    from xuncha.rules import follow_up
+    from xuncha.rules.ruledata import load_rules
+
     with collector.paused():  # the index lives until exit: no collection need rescan it
-        checked = validate(root, cross_checks=False)  # deadlines need the data, not a verdict
+        checked = pipeline.validate(root, cross_checks=False)  # deadlines need the data, not a verdict
         rules = load_rules(root)
-        plan = with_follow_ups(checked.index, rules, config(root).get("profile"), as_of, window=window)
-        found = _selected(ctx, list(plan.daily), checked.index.rounds, checked.index.units, round_id, unit_id)
-        if baseline is not None:
-            found = report.worsened(found, _baseline(ctx, baseline))
+        plan = follow_up.with_follow_ups(
+            checked.index, rules, config(root).get("profile"), asked.as_of, window=asked.window
+        )
+        found = _selected(
+            ctx, list(plan.daily), checked.index.rounds, checked.index.units, asked.round_id, asked.unit_id
+        )
+        if asked.baseline is not None:
+            found = report.worsened(found, _baseline(ctx, asked.baseline))
         names = {
             uid: str(r.data.get("short_name") or r.data.get("name")) for uid, r in checked.index.units.items()
         }
         findings = [*rules.findings, *plan.findings]
-        click.echo(_render(found, as_of, names, findings, output, notify_list))
+        out = [_render(found, asked.as_of, names, findings, asked.output, asked.notify_list)]
         closed = {
-            k: d for k, d in plan.closed.items() if round_id in (None, k[0]) and unit_id in (None, k[1])
+            k: d
+            for k, d in plan.closed.items()
+            if asked.round_id in (None, k[0]) and asked.unit_id in (None, k[1])
         }
-        if closed and output != "json":
-            click.echo(report.closed_note(closed, names, md=output == "markdown"))
-    _warn(findings if output != "json" else [], len(checked.index.broken))
-    failed = bool(findings) or (fail_on is not None and any(o.light in FAILING[fail_on] for o in found))
-    ctx.exit(EXIT_FINDINGS if failed else 0)
+        if closed and asked.output != "json":
+            out.append(report.closed_note(closed, names, md=asked.output == "markdown"))
+    err = _warnings(findings if asked.output != "json" else [], len(checked.index.broken))
+    failed = bool(findings) or (
+        asked.fail_on is not None and any(o.light.value in FAILING[asked.fail_on] for o in found)
+    )
+    return derived.Answer(_lines(out), _lines(err), EXIT_FINDINGS if failed else 0)
+
+
+def _lines(texts: list[str]) -> str:
+    return "".join(f"{text}\n" for text in texts)
+
+
+def _content(path: Path | None) -> bytes | None:
+    """The --baseline file's content hash: the answer depends on it, not on its name."""
+    try:
+        return None if path is None else digest(path.read_bytes())
+    except OSError:
+        return None
 
 
 def _selected(
@@ -120,6 +172,8 @@ def _selected(
 
 
 def _baseline(ctx: click.Context, path: Path) -> dict[str, str]:
+    from xuncha.render import overdue as report
+
     try:
         return report.baseline_lights(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, OSError) as error:
@@ -134,6 +188,8 @@ def _render(
     output: str,
     notify: bool,
 ) -> str:
+    from xuncha.render import overdue as report
+
     if notify:
         if output == "json":
             return report.notify_json(found, as_of, names)
@@ -146,10 +202,15 @@ def _render(
 
 
 def _warn(findings: list[Finding], left_out: int) -> None:
-    for finding in findings:
-        click.echo(finding.as_text(), err=True)
+    for line in _warnings(findings, left_out):
+        click.echo(line, err=True)
+
+
+def _warnings(findings: list[Finding], left_out: int) -> list[str]:
+    lines = [finding.as_text() for finding in findings]
     if left_out:
-        click.echo(f"注意：{left_out} 个记录文件有错误，未计入（运行 xuncha validate 查看）。", err=True)
+        lines.append(f"注意：{left_out} 个记录文件有错误，未计入（运行 xuncha validate 查看）。")
+    return lines
 
 
 @click.command("calendar")
@@ -158,6 +219,8 @@ def _warn(findings: list[Finding], left_out: int) -> None:
 def calendar_command(ctx: click.Context, output: str) -> None:
     """列出工作日历已收录的年份及来源（chinesecalendar 库或补充文件），以及如何添加下一年。"""
     from xuncha.cli.main import repository
+    from xuncha.rules.ruledata import load_rules
+    from xuncha.rules.workdays import coverage
 
     root = repository(ctx)
     rules = load_rules(root)

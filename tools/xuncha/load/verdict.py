@@ -134,14 +134,28 @@ def replay(root: Root, now: Inputs | None = None) -> Replayed | None:
             version, stamps, racy, rows, files = marshal.load(handle)
     except (OSError, EOFError, ValueError, TypeError):
         return None
+    if version != FORMAT or not unchanged(root, stamps, racy, now):
+        return None
+    return Replayed(rows, files)
+
+
+def unchanged(root: Root, stamps: Stamp, racy: dict[str, bytes | None], now: Inputs | None = None) -> bool:
+    """Whether the inputs are still those ``stamps`` (and, for the racy ones, ``racy``) recorded."""
     current = (now or inputs(root)).stamps
     # stamped keys the walk no longer yields: evidence outside the folders, or files since deleted
     current = {**current, **{key: _stat(os.path.join(root, key)) for key in stamps.keys() - current.keys()}}
-    if version != FORMAT or current != stamps:
-        return None
-    if any(_content(_path(root, key)) != content for key, content in racy.items()):
-        return None
-    return Replayed(rows, files)
+    if current != stamps:
+        return False
+    return all(_content(_path(root, key)) == content for key, content in racy.items())
+
+
+def racy_contents(root: Root, stamps: Stamp, taken_ns: int) -> dict[str, bytes | None]:
+    """Content hashes of the inputs modified too close to ``taken_ns`` for their stamps to be trusted."""
+    return {
+        key: _content(_path(root, key))
+        for key, (_, mtime) in stamps.items()
+        if mtime >= taken_ns - RACY_NS and key != ENVIRONMENT
+    }
 
 
 def record(
@@ -153,11 +167,7 @@ def record(
     """
     outside = {key: _stat(os.path.join(root, key)) for key in extra if key not in before.stamps}
     stamps = {**before.stamps, **outside}
-    racy = {
-        key: _content(_path(root, key))
-        for key, (_, mtime) in stamps.items()
-        if mtime >= before.taken_ns - RACY_NS and key != ENVIRONMENT
-    }
+    racy = racy_contents(root, stamps, before.taken_ns)
     rows = [f.as_row() for f in findings]
     try:
         folder = folder_for_writing(root)

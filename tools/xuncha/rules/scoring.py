@@ -475,6 +475,11 @@ def score_round(
     ]
 
 
+def score_all(index: Index, setting: Setting, as_of: date) -> dict[str, list[Sheet]]:
+    """Every round's sheets (every unit), by round in order of their ids."""
+    return {round_id: score_round(index, setting, round_id, as_of) for round_id in sorted(index.rounds)}
+
+
 def round_schedule(index: Index, setting: Setting, round_id: str, as_of: date) -> deadlines.Schedule:
     """Only this round's obligations: the engine walks every round of the index it is given."""
     rounds = {k: v for k, v in index.rounds.items() if k == round_id}
