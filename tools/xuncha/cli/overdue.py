@@ -14,17 +14,20 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
+from xuncha import pipeline
 from xuncha.load import collector, derived
 from xuncha.load.cache import digest
 from xuncha.model.findings import Finding
-
-if TYPE_CHECKING:  # imported when an answer is computed, not when one is replayed
-    from xuncha.model.index import Record
-    from xuncha.rules.deadlines import Obligation
+from xuncha.model.index import Record
+from xuncha.model.repo import config
+from xuncha.render import overdue as report
+from xuncha.rules import follow_up
+from xuncha.rules.deadlines import Obligation
+from xuncha.rules.ruledata import load_rules
+from xuncha.rules.workdays import coverage
 
 EXIT_FINDINGS = 1
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -108,11 +111,6 @@ class Asked:
 
 def _answer(ctx: click.Context, root: Path, asked: Asked) -> derived.Answer:
     """The report, its warnings and exit code, computed from the records."""
-    from xuncha import pipeline
-    from xuncha.model.repo import config
-    from xuncha.render import overdue as report
-    from xuncha.rules import follow_up
-    from xuncha.rules.ruledata import load_rules
 
     with collector.paused():  # the index lives until exit: no collection need rescan it
         checked = pipeline.validate(root, cross_checks=False)  # deadlines need the data, not a verdict
@@ -172,7 +170,6 @@ def _selected(
 
 
 def _baseline(ctx: click.Context, path: Path) -> dict[str, str]:
-    from xuncha.render import overdue as report
 
     try:
         return report.baseline_lights(json.loads(path.read_text(encoding="utf-8")))
@@ -188,7 +185,6 @@ def _render(
     output: str,
     notify: bool,
 ) -> str:
-    from xuncha.render import overdue as report
 
     if notify:
         if output == "json":
@@ -219,8 +215,6 @@ def _warnings(findings: list[Finding], left_out: int) -> list[str]:
 def calendar_command(ctx: click.Context, output: str) -> None:
     """列出工作日历已收录的年份及来源（chinesecalendar 库或补充文件），以及如何添加下一年。"""
     from xuncha.cli.main import repository
-    from xuncha.rules.ruledata import load_rules
-    from xuncha.rules.workdays import coverage
 
     root = repository(ctx)
     rules = load_rules(root)

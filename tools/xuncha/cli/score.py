@@ -10,18 +10,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
+from xuncha import pipeline
 from xuncha.cli.main import EXIT_FINDINGS, cli, emit, repository
 from xuncha.load import derived
 from xuncha.model.findings import Severity
-
-if TYPE_CHECKING:  # imported when an answer is computed, not when one is replayed
-    from xuncha.model.index import Index
-    from xuncha.rules.scoring import Sheet
-    from xuncha.rules.supervisor_metrics import Merge
+from xuncha.model.index import Index
+from xuncha.render import score as shown
+from xuncha.rules import scoring
+from xuncha.rules.rubrics import SUPERVISORS, load_setting
+from xuncha.rules.scoring import Sheet, round_units
+from xuncha.rules.supervisor_metrics import Merge
+from xuncha.rules.supervisor_scoring import score_supervisors
+from xuncha.rules.workdays import CalendarGap
 
 
 @cli.command("score")
@@ -85,10 +88,6 @@ def _answer(
     supervisors: bool,
 ) -> derived.Answer:
     """The sheet or ranking (every round's without ``round_id``), computed from the records."""
-    from xuncha import pipeline
-    from xuncha.render import score as shown
-    from xuncha.rules import scoring
-    from xuncha.rules.rubrics import load_setting
 
     if round_id is None:
         report = pipeline.validate(root)
@@ -122,9 +121,6 @@ def _supervisor_sheets(
     ctx: click.Context, root: Path, index: Index, round_id: str, day: date, body: str | None
 ) -> list[Sheet]:
     """The bodies' sheets (or one body's), from the record and the mainline's git history."""
-    from xuncha.rules.rubrics import SUPERVISORS, load_setting
-    from xuncha.rules.supervisor_scoring import score_supervisors
-    from xuncha.rules.workdays import CalendarGap
 
     setting = load_setting(root)
     rubric = next((r for r in setting.rubrics.rubrics.values() if SUPERVISORS in r.applies_to), None)
@@ -164,7 +160,6 @@ def _merges(root: Path, round_id: str) -> list[Merge] | None:
 
 
 def _units(index: Index, round_id: str, unit_id: str | None) -> list[str]:
-    from xuncha.rules.scoring import round_units
 
     listed = round_units(index, round_id)
     if unit_id is None:

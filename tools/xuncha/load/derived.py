@@ -16,11 +16,12 @@ one-file change recomputing only the rounds that depend on it) is left out: an a
 carries whole-repository counts (files left out, validation errors), so per-round parts
 would need their own inputs worked out rule by rule.
 
-What it buys (``tools/bench/bench_repeat.py --runs 7``, whole processes, alternated runs,
+What it buys (``tools/bench/bench_repeat.py --runs 5``, whole processes, alternated runs,
 medians, a shared 2-core machine at load ~2.8): asked again with nothing changed, ``overdue``
-takes 0.09 s and ``score --all`` 0.10 s at 1,000 problems (a replayed ``validate``: 0.14 s),
-0.20 s and 0.17 s at 10,000 (``validate``: 0.21 s), that is 0.65–0.93× a replayed validate;
-computing them after an edit takes 0.31 s / 0.37 s at 1,000 and 1.27 s / 1.86 s at 10,000.
+takes 0.21 s and ``score --all`` 0.19 s at 1,000 problems (a replayed ``validate``: 0.15 s),
+0.27 s and 0.26 s at 10,000 (``validate``: 0.21 s), that is 1.22–1.36× a replayed validate
+(goal ≤ 2×); computing them after an edit takes 0.33 s / 0.38 s at 1,000 and 1.13 s / 1.67 s
+at 10,000.
 """
 
 from __future__ import annotations
