@@ -13,15 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from xuncha.model.findings import Finding
 from xuncha.model.index import Folder, Json, Record
-from xuncha.model.layout import Place, place_of
+from xuncha.model.layout import Place
+from xuncha.model.layout import place_of as _place_of
 from xuncha.review.changes import SECTIONS, Change, compare
 from xuncha.review.gitio import Commit, FileChange
 from xuncha.review.pull_request import SchemaCheck, parse_record
 from xuncha.rules.supervisor_metrics import REVIEWED, Merge
 
+# A trail asks each changed path's place three times (versions, records, entries), of ~10,000 paths
+place_of = lru_cache(maxsize=1 << 16)(_place_of)
 DIRECT = "未经审核（直接推送）"
 PROBLEM_ID = re.compile(r"^(?P<round>[^/]+)/(?P<unit>[^/]+)/(?P<problem>P[0-9]{2,3}(\.[0-9]{1,3}){0,2})$")
 # Files whose changes may concern one problem; the rest of a folder concerns the unit.

@@ -51,15 +51,15 @@ def read_trail(
 ) -> list[Entry]:
     """The trail of the wanted files on the line ending at ``tip``: one ``git log``, one blob batch.
 
-    File versions parsed by an earlier run come from the cache (:mod:`xuncha.blobcache`);
-    only the others are read from git and parsed, on every core, and then kept for the next run.
+    File versions parsed by an earlier run come from the cache (:mod:`xuncha.blobcache`), read
+    while git walks the history; only the others are read from git and parsed, on every core,
+    and then kept for the next run.
     """
     from xuncha.review import blobcache, gitio, history
 
-    commits = gitio.log(repo, tip)
     stamp = blobcache.fingerprint(schemas.schema_dir(root))
+    commits, known = gitio.log(repo, tip, partial(blobcache.load, root, stamp))
     named = history.versions_read(commits, wanted)
-    known = blobcache.load(root, stamp, named)
     todo = [(key, path) for key, path in named.items() if key not in known]
     blobs = gitio.read_blobs(repo, (blob for (blob, _kind), _path in todo))
     found, fresh = _parsed_meanwhile(
