@@ -22,14 +22,15 @@ from xuncha.model.layout import place_of as _place_of
 from xuncha.review.changes import SECTIONS, Change, compare
 from xuncha.review.gitio import Commit, FileChange
 from xuncha.review.pull_request import SchemaCheck, parse_record
+from xuncha.review.targets import PROBLEM_FILES
+from xuncha.review.targets import PROBLEM_ID as PROBLEM_ID  # re-exported: the trail's callers name them here
+from xuncha.review.targets import problem_paths as problem_paths
+from xuncha.review.targets import round_paths as round_paths
 from xuncha.rules.supervisor_metrics import REVIEWED, Merge
 
 # A trail asks each changed path's place three times (versions, records, entries), of ~10,000 paths
 place_of = lru_cache(maxsize=1 << 16)(_place_of)
 DIRECT = "未经审核（直接推送）"
-PROBLEM_ID = re.compile(r"^(?P<round>[^/]+)/(?P<unit>[^/]+)/(?P<problem>P[0-9]{2,3}(\.[0-9]{1,3}){0,2})$")
-# Files whose changes may concern one problem; the rest of a folder concerns the unit.
-PROBLEM_FILES = ("feedback.yaml", "plan.yaml", "extensions.yaml", "supervision.yaml")
 PROBLEM_KINDS = frozenset({"status", *(name.removesuffix(".yaml") for name in PROBLEM_FILES)})
 ProblemKey = tuple[str, str, str]  # round, unit, problem
 CONTEXT_KINDS = ("plan", "extensions")
@@ -156,18 +157,6 @@ class Entry:
             "changes": [c.as_json() for c in self.changes],
             "violations": [f"{f.code} {f.message}" for f in self.findings],
         }
-
-
-def problem_paths(round_id: str, unit: str, problem: str) -> Callable[[str], bool]:
-    """Which files can say something about one problem."""
-    folder = f"rounds/{round_id}/{unit}/"
-    wanted = {f"{folder}status/{problem}.yaml", *(folder + name for name in PROBLEM_FILES)}
-    return wanted.__contains__
-
-
-def round_paths(round_id: str) -> Callable[[str], bool]:
-    prefix = f"rounds/{round_id}/"
-    return lambda path: path.startswith(prefix)
 
 
 VersionKey = tuple[str, str]  # a file version: its blob id and the kind of record it is read as

@@ -12,6 +12,7 @@ machine without git still builds, and the pages say that there is no history.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,10 +56,12 @@ def read_trail(
     while git walks the history; only the others are read from git and parsed, on every core,
     and then kept for the next run.
     """
-    from xuncha.review import blobcache, gitio, history
+    from xuncha.review import blobcache, gitio
 
     stamp = blobcache.fingerprint(schemas.schema_dir(root))
-    commits, known = gitio.log(repo, tip, partial(blobcache.load, root, stamp))
+    commits, known = gitio.log(repo, tip, partial(_while_git_works, root, stamp))
+    from xuncha.review import history  # imported while git worked
+
     named = history.versions_read(commits, wanted)
     todo = [(key, path) for key, path in named.items() if key not in known]
     blobs = gitio.read_blobs(repo, (blob for (blob, _kind), _path in todo))
@@ -69,6 +72,15 @@ def read_trail(
     if fresh:
         blobcache.save(root, stamp, known, fresh)
     return entries
+
+
+def _while_git_works(root: Path, stamp: bytes) -> dict[VersionKey, Parsed]:
+    """What needs no history, done while git walks it on a core of its own: the modules that read
+    the changes imported (the rules among them), and the cached versions read."""
+    from xuncha.review import blobcache
+
+    importlib.import_module("xuncha.review.history")
+    return blobcache.load(root, stamp)
 
 
 def _parsed_meanwhile(
