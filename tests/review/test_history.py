@@ -268,21 +268,3 @@ def test_the_log_is_read_while_other_work_is_done_and_a_failing_git_is_a_chinese
     assert made == "meanwhile" and commits[-1].sha == gitio.resolve(repo, "main")
     with pytest.raises(gitio.GitError, match=r"git log 失败：.*no-such-option"):
         gitio._run_meanwhile(repo, lambda: None, "log", "--no-such-option")
-
-
-def test_the_cache_of_parsed_versions_is_read_whole_and_kept_by_shard(ledger: Git) -> None:
-    from xuncha.model.schemas import schema_dir
-    from xuncha.review import blobcache
-
-    shutil.rmtree(ledger.root / CACHE_DIR, ignore_errors=True)
-    stamp = blobcache.fingerprint(schema_dir(ledger.root))
-    assert blobcache.load(ledger.root, stamp) == {}
-    blobcache.save(ledger.root, stamp, {}, {("ab" * 20, "status"): {"a": 1}, ("cd" * 20, "plan"): None})
-    known = blobcache.load(ledger.root, stamp)
-    blobcache.save(
-        ledger.root, stamp, known, {("ab" * 19 + "ac", "status"): {"b": 2}}
-    )  # the first one's shard
-    assert blobcache.load(ledger.root, stamp) == {**known, ("ab" * 19 + "ac", "status"): {"b": 2}}
-    assert len(known) == 2
-    assert blobcache.load(ledger.root, b"another stamp") == {}
-    shutil.rmtree(ledger.root / CACHE_DIR)

@@ -3,7 +3,8 @@
 A blob id names its bytes for ever, so what a version parses to as one kind of record
 (its data when valid, None when not: :class:`xuncha.review.history.Versions`) holds until the
 schemas, xuncha or Python change — the fingerprint of :mod:`xuncha.load.cache`, which drops
-the whole cache. Sharded by blob id: a new commit rewrites only the shards of its new versions.
+the whole cache. Sharded by blob id: ``xuncha history`` of one problem loads only the few
+shards holding its versions, and a new commit rewrites only the shards of its new ones.
 As the parse cache of the working tree: marshal (plain data only), atomic writes, an
 unreadable shard is ignored (its versions are parsed again), and a read-only checkout
 reads its history without a cache.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,11 +42,13 @@ def shard_file(root: Path, shard: int) -> Path:
     return root / CACHE_DIR / f"versions-{shard:02d}.marshal"
 
 
-def load(root: Path, stamp: bytes) -> dict[VersionKey, Parsed]:
-    """Every version cached with this ``stamp``: all shards, read while ``git log`` walks the
-    history (before the versions it names are known), so on a second core at no cost in time."""
+def load(root: Path, stamp: bytes, wanted: Iterable[VersionKey]) -> dict[VersionKey, Parsed]:
+    """Every version cached with this ``stamp`` in the shards that hold one of ``wanted``.
+
+    Whole shards, not just ``wanted``: :func:`save` rewrites a shard from what was loaded.
+    """
     found: dict[VersionKey, Parsed] = {}
-    for shard in range(SHARDS):
+    for shard in sorted({shard_of(blob) for blob, _kind in wanted}):
         try:
             stored, table = marshal.loads(shard_file(root, shard).read_bytes())
             if stored == stamp:
@@ -58,8 +61,7 @@ def load(root: Path, stamp: bytes) -> dict[VersionKey, Parsed]:
 def save(
     root: Path, stamp: bytes, known: Mapping[VersionKey, Parsed], fresh: Mapping[VersionKey, Parsed]
 ) -> None:
-    """Add the ``fresh`` versions: rewrite each shard they fall in, with what :func:`load` found there
-    (``known``: everything it found)."""
+    """Add the ``fresh`` versions: rewrite each shard they fall in, with what :func:`load` found there."""
     tables: dict[int, dict[VersionKey, Parsed]] = {shard_of(blob): {} for blob, _kind in fresh}
     for key, data in chain(known.items(), fresh.items()):
         table = tables.get(shard_of(key[0]))

@@ -52,17 +52,18 @@ def read_trail(
 ) -> list[Entry]:
     """The trail of the wanted files on the line ending at ``tip``: one ``git log``, one blob batch.
 
-    File versions parsed by an earlier run come from the cache (:mod:`xuncha.blobcache`), read
-    while git walks the history; only the others are read from git and parsed, on every core,
-    and then kept for the next run.
+    While git walks the history, the modules that read the changes (the rules among them) are
+    imported. File versions parsed by an earlier run come from the cache (:mod:`xuncha.blobcache`);
+    only the others are read from git and parsed, on every core, and then kept for the next run.
     """
     from xuncha.review import blobcache, gitio
 
-    stamp = blobcache.fingerprint(schemas.schema_dir(root))
-    commits, known = gitio.log(repo, tip, partial(_while_git_works, root, stamp))
-    from xuncha.review import history  # imported while git worked
+    commits = gitio.log(repo, tip, partial(importlib.import_module, "xuncha.review.history"))[0]
+    from xuncha.review import history  # imported while git walked the history
 
+    stamp = blobcache.fingerprint(schemas.schema_dir(root))
     named = history.versions_read(commits, wanted)
+    known = blobcache.load(root, stamp, named)
     todo = [(key, path) for key, path in named.items() if key not in known]
     blobs = gitio.read_blobs(repo, (blob for (blob, _kind), _path in todo))
     found, fresh = _parsed_meanwhile(
@@ -72,15 +73,6 @@ def read_trail(
     if fresh:
         blobcache.save(root, stamp, known, fresh)
     return entries
-
-
-def _while_git_works(root: Path, stamp: bytes) -> dict[VersionKey, Parsed]:
-    """What needs no history, done while git walks it on a core of its own: the modules that read
-    the changes imported (the rules among them), and the cached versions read."""
-    from xuncha.review import blobcache
-
-    importlib.import_module("xuncha.review.history")
-    return blobcache.load(root, stamp)
 
 
 def _parsed_meanwhile(
