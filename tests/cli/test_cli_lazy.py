@@ -28,3 +28,18 @@ def test_validate_does_not_import_site_office_git_or_scoring_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_history_can_start_git_before_it_loads_the_rules_that_read_the_changes() -> None:
+    found = subprocess.run(
+        [sys.executable, "-c", HISTORY_IMPORTS], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert found == "[]"
+
+
+HISTORY_IMPORTS = """
+import sys, click
+from xuncha.cli.main import cli
+cli.get_command(click.Context(cli), "history")
+print([m for m in sys.modules if m.startswith("xuncha.rules") or m == "xuncha.review.history"])
+"""

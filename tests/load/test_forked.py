@@ -12,7 +12,7 @@ import pytest
 from xuncha.demo.synth import Config, write_repo
 from xuncha.load import cache, forked
 from xuncha.model.repo import data_files
-from xuncha.pipeline import PARALLEL_THRESHOLD, validate
+from xuncha.pipeline import validate
 
 REPO = Path(__file__).resolve().parents[2]
 PARENT = os.getpid()
@@ -89,7 +89,7 @@ def test_validate_on_several_cores_finds_what_one_core_finds(tmp_path: Path) -> 
     statuses[5].write_text(text.replace("state: ", "state: 不存在的状态 #", 1), encoding="utf-8")
     one = validate(root, jobs=1, use_cache=False)
     several = validate(root, jobs=3, use_cache=False)
-    assert several.files == one.files > PARALLEL_THRESHOLD
+    assert several.files == one.files > forked.WORTH_FORKING
     assert [f.as_text() for f in several.findings] == [f.as_text() for f in one.findings]
     assert {f.code for f in one.findings} >= {"XC103"} and len(one.findings) >= 2
     assert several.index.folders.keys() == one.index.folders.keys()
@@ -112,3 +112,13 @@ def test_the_cache_saved_by_several_processes_is_the_one_saved_by_one(tmp_path: 
     assert contents(several) == contents(one)
     broken = statuses[0].relative_to(one).as_posix()
     assert broken not in contents(one) and len(contents(one)) == len(data_files(one)) - 1
+
+
+def test_spread_deals_every_item_once_and_forks_only_for_enough_of_them() -> None:
+    few, jobs = forked.spread(list(range(forked.WORTH_FORKING - 1)), 4)
+    assert jobs == 1 and sorted(i for chunk in few for i in chunk) == list(range(forked.WORTH_FORKING - 1))
+    many = list(range(200_000))
+    chunks, jobs = forked.spread(many, 2)
+    assert jobs == 2 and len(chunks) == forked.MAX_CHUNKS
+    assert sorted(i for chunk in chunks for i in chunk) == many
+    assert forked.spread([], 2) == ([], 1)

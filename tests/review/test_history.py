@@ -235,3 +235,36 @@ def test_merges_for_the_supervisor_assessment(ledger: Git) -> None:
         ("status", "2025-10-10", None, None, ("P01.1",)),  # the close, pushed straight to main
         ("plan", "2025-10-20", "2025-10-21", "周八", ()),  # GitLab merge !7
     ]
+
+
+def test_json_trail_is_byte_for_byte_what_the_standard_encoder_writes(run_cli: Run, ledger: Git) -> None:
+    printed = history(run_cli, ledger, "--round", "2025-t-r1", "--format", "json").output
+    assert printed == json.dumps(json.loads(printed), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_json_trail_printer_matches_the_standard_encoder() -> None:
+    from click.testing import CliRunner
+
+    from xuncha.cli.history import echo_json
+
+    data = {
+        "text": 'a"b\\c\n\t\x01\x7f\u2028 中文',
+        "empty": [],
+        "none": None,
+        "yes": True,
+        "n": -3,
+        "map": {},
+    }
+    with CliRunner().isolation() as (out, _err, _):
+        echo_json(data)
+        assert out.getvalue().decode() == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_the_log_is_read_while_other_work_is_done_and_a_failing_git_is_a_chinese_error(ledger: Git) -> None:
+    from xuncha.review import gitio
+
+    repo = gitio.open_repo(ledger.root)
+    commits, made = gitio.log(repo, "main", lambda: "meanwhile")
+    assert made == "meanwhile" and commits[-1].sha == gitio.resolve(repo, "main")
+    with pytest.raises(gitio.GitError, match=r"git log 失败：.*no-such-option"):
+        gitio._run_meanwhile(repo, lambda: None, "log", "--no-such-option")

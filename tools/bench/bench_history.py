@@ -1,65 +1,64 @@
-"""Benchmark ``xuncha history`` against a bare ``git log --name-status`` of the same repository.
+"""Benchmark ``xuncha history --round`` against a bare ``git log --name-status`` of the same repository.
 
-Goal (issue “Pull requests as reviews”): the audit trail of a 10,000-commit ledger takes
-seconds, because it is one ``git log --raw`` pass plus one ``cat-file --batch`` for the file
-versions, not one git call per file or per commit.
+Goal (issue 20): the audit trail of a round over 10,000 commits, cold (no ``.xuncha-cache``),
+takes at most 3× ``git log --name-status``: it is one ``git log --raw`` pass, one
+``cat-file --batch`` for the file versions, and the versions parsed on every core.
 
 The repository is generated with ``git fast-import`` (seconds, not minutes): one round of
 ``--units`` units × ``--problems`` problems, each status file written twice (整改中, then
-已完成 with evidence), so ``--commits`` = 2 × units × problems change commits. Clerks
-commit on pull-request branches of ``--per-pr`` commits; each pull request is merged with
-"Merge pull request #N from …". Both commands run as subprocesses, start-up included,
-best of ``--runs``, in the same run.
+已完成 with evidence), so there are 2 × units × problems change commits. Clerks commit on
+pull-request branches of ``--per-pr`` commits; each pull request is merged with
+"Merge pull request #N from …".
 
-File versions parsed once are kept in ``.xuncha-cache/versions-*.marshal`` (:mod:`xuncha.review.blobcache`),
-so ``xuncha history`` and the site's history read (``site_history.read``, timed inside a fresh
-process, as a build calls it) are each timed cold (the cache removed before every run) and warm.
+What is timed, each as a whole process started as from the command line (interpreter and
+imports included; output read through a pipe, as git's is):
 
-    .venv/bin/python tools/bench/bench_history.py                       # 10,000 commits, 5,000 files
-    .venv/bin/python tools/bench/bench_history.py --units 10 --problems 50 --runs 1   # quick
+* ``git log --name-status`` (the baseline);
+* ``xuncha history --round R --format F`` cold (``.xuncha-cache`` removed before the run) and
+  warm (the cache the cold run left);
+* the site's history read (``xuncha.site.history.read``, as ``mkdocs build`` calls it) in a fresh
+  ``python -c`` process, cold and warm;
+* ``xuncha --help``: the start-up every xuncha figure includes.
+
+Every command first runs once untimed (the same warm-up of the OS file cache for all of them),
+then they take turns, run by run (git, xuncha cold, xuncha warm, site cold, site warm, start-up;
+then again), so that a shared machine's slow spells fall on every side alike. Each figure is the
+median of ``--runs`` with its min and max; ratios are of medians. The machine's load average is
+shown before and after. xuncha runs with Python's bytecode cache on, as installed software has it
+(``bench_validate.child_env``).
+
+    .venv/bin/python tools/bench/bench_history.py                            # 10,000 commits, 5,000 files
+    .venv/bin/python tools/bench/bench_history.py --units 10 --problems 50 --runs 3    # quick
+    .venv/bin/python tools/bench/bench_history.py --format json --keep /tmp/ledger   # keep the repository
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
+
+from bench_validate import child_env
 
 from xuncha.load.cachefolder import CACHE_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 ROUND = "2025-bench"
 TZ = timezone(timedelta(hours=8))
-
-
-SITE_READ = """
-import sys, time
-from pathlib import Path
-from xuncha.site import history as site_history
-start = time.perf_counter()
-trails = site_history.read(Path(sys.argv[1]))
-print(time.perf_counter() - start)
-assert trails.by_problem is not None, trails.note
-"""
-
-
-def best_of(runs: int, action: Callable[[], object], before: Callable[[], object] = lambda: None) -> float:
-    """The fastest of ``runs`` timings, each after ``before``: the least disturbed by the machine."""
-    timings = []
-    for _ in range(runs):
-        before()
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
+SITE_READ = (
+    "import sys; from pathlib import Path; from xuncha.site import history; "
+    "trails = history.read(Path(sys.argv[1])); assert trails.by_problem is not None, trails.note"
+)
 
 
 def _data(text: str) -> bytes:
@@ -148,24 +147,54 @@ def generate(root: Path, units: int, problems: int, per_pr: int) -> None:
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=root, check=True)
 
 
-def run(command: list[str], root: Path) -> int:
-    """Run quietly; the benchmark is void if the command fails. Returns the output size."""
-    done = subprocess.run(command, cwd=root, capture_output=True, check=False)
+@dataclass(frozen=True)
+class Side:
+    """One compared command and what its state needs before each run (cold: no cache)."""
+
+    label: str
+    command: list[str]
+    prepare: Callable[[], object] = lambda: None
+
+
+def timed(side: Side, root: Path, env: dict[str, str]) -> float:
+    """Wall-clock seconds of one whole process; the benchmark is void if it fails."""
+    side.prepare()
+    start = time.perf_counter()
+    done = subprocess.run(side.command, cwd=root, capture_output=True, check=False, env=env)
+    elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{done.stderr.decode()[-2000:]}")
-    return len(done.stdout)
+        sys.exit(f"{' '.join(side.command)} failed:\n{done.stderr.decode()[-2000:]}")
+    return elapsed
 
 
-def site_read(root: Path, runs: int, before: Callable[[], object] = lambda: None) -> float:
-    """The site's history read as a build does it, timed inside a fresh process: best of ``runs``."""
-    timings = []
+def alternate(sides: list[Side], runs: int, root: Path, env: dict[str, str]) -> dict[str, list[float]]:
+    """Each side once untimed (the same warm-up for all), then ``runs`` rounds of every side in turn."""
+    for side in sides:
+        timed(side, root, env)
+    times: dict[str, list[float]] = {side.label: [] for side in sides}
     for _ in range(runs):
-        before()
-        done = subprocess.run([sys.executable, "-c", SITE_READ, str(root)], capture_output=True, text=True)
-        if done.returncode != 0:
-            sys.exit(f"site_history.read failed:\n{done.stderr[-2000:]}")
-        timings.append(float(done.stdout))
-    return min(timings)
+        for side in sides:
+            times[side.label].append(timed(side, root, env))
+    return times
+
+
+def sides(root: Path, output: str) -> list[Side]:
+    bindir = Path(sys.executable).parent
+    drop_cache = partial(shutil.rmtree, root / CACHE_DIR, ignore_errors=True)
+    history = [str(bindir / "xuncha"), "--root", str(root), "history", "--round", ROUND, "--format", output]
+    site = [sys.executable, "-c", SITE_READ, str(root)]
+    return [
+        Side("git log --name-status", ["git", "log", "--name-status"]),
+        Side(f"xuncha history --round {ROUND} --format {output}：无缓存", history, drop_cache),
+        Side(f"xuncha history --round {ROUND} --format {output}：有缓存", history),
+        Side("网站读取变更记录（site.history.read，整进程）：无缓存", site, drop_cache),
+        Side("网站读取变更记录（site.history.read，整进程）：有缓存", site),
+        Side("其中 xuncha 启动（xuncha --help）", [str(bindir / "xuncha"), "--help"]),
+    ]
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} 秒 [{min(values):.2f}–{max(values):.2f}]"
 
 
 def main() -> None:
@@ -175,10 +204,10 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--problems", type=int, default=100, help="problems per unit")
     parser.add_argument("--per-pr", type=int, default=10, help="change commits per pull request")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each command (median, min, max)")
+    parser.add_argument("--format", choices=["text", "json"], default="text", help="xuncha history's output")
     parser.add_argument("--keep", type=Path, help="generate here and keep the repository")
     args = parser.parse_args()
-    xuncha = Path(sys.executable).with_name("xuncha")
     workdir = Path(tempfile.mkdtemp(prefix="bench-history-"))
     root = args.keep or workdir / "repo"
     try:
@@ -187,35 +216,23 @@ def main() -> None:
         generated = time.perf_counter() - start
         commits = int(subprocess.run(["git", "rev-list", "--count", "main"], cwd=root, capture_output=True,
                                      text=True, check=True).stdout)  # fmt: skip
-        history_cmd = [str(xuncha), "--root", str(root), "history", "--round", ROUND, "--format", "json"]
-        baseline = best_of(args.runs, lambda: run(["git", "log", "--name-status"], root))
-        drop_cache = partial(shutil.rmtree, root / CACHE_DIR, ignore_errors=True)
-        cold = best_of(args.runs, lambda: run(history_cmd, root), drop_cache)
-        warm = best_of(args.runs, lambda: run(history_cmd, root))
-        site_cold = site_read(root, args.runs, drop_cache)
-        site_warm = site_read(root, args.runs)
-        entries = len(
-            json.loads(subprocess.run(history_cmd, capture_output=True, check=True).stdout)["entries"]
-        )
-        startup = best_of(args.runs, lambda: run([str(xuncha), "--help"], root))
+        load_before = os.getloadavg()[0]
+        compared = sides(root, args.format)
+        times = alternate(compared, args.runs, root, child_env(workdir))
+        load_after = os.getloadavg()[0]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     files = args.units * args.problems
     merges = commits - 1 - 2 * files
-    print(f"仓库：{commits} 个提交（其中 {merges} 个合并），{files} 个状态文件；生成 {generated:.1f} 秒")
-    print(f"git log --name-status：{baseline:.2f} 秒（以下括号内为相对它的倍数）")
-    print(f"xuncha history --round {ROUND} --format json（{entries} 条记录）：")
-    print(_cold_warm(cold, warm, baseline))
-    print(f"  其中 xuncha 启动（xuncha --help）：{startup:.2f} 秒")
-    print("网站读取变更记录（site_history.read，在新进程内计时）：")
-    print(_cold_warm(site_cold, site_warm, baseline))
-
-
-def _cold_warm(cold: float, warm: float, baseline: float) -> str:
-    return (
-        f"  无缓存 {cold:.2f} 秒（{cold / baseline:.1f}×），有缓存 {warm:.2f} 秒（{warm / baseline:.1f}×），"
-        f"缓存提速 {cold / warm:.1f}×"
+    print(
+        f"仓库：{commits} 个提交（其中 {merges} 个合并），{files} 个状态文件；生成 {generated:.1f} 秒；"
+        f"CPU {os.cpu_count()} 核，负载（1 分钟平均）开始 {load_before:.2f}、结束 {load_after:.2f}"
     )
+    print(f"每条命令先不计时运行一次，再轮流运行 {args.runs} 次：中位数 [最小–最大]，倍数为中位数之比")
+    baseline = statistics.median(times[compared[0].label])
+    for side in compared:
+        ratio = statistics.median(times[side.label]) / baseline
+        print(f"  {side.label}：{spread(times[side.label])}（{ratio:.2f}× git log）")
 
 
 if __name__ == "__main__":

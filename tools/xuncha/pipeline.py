@@ -29,8 +29,6 @@ from xuncha.model.repo import config, data_files, data_files_among
 if TYPE_CHECKING:  # the rules are imported while the files are parsed (see _ready_rules)
     from xuncha.rules.ruledata import RuleSet
 
-PARALLEL_THRESHOLD = 200
-FILES_PER_CHUNK = 500  # ~0.25 s of parsing: fine enough to keep every core busy to the end
 _M = TypeVar("_M")
 PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 # Parsing a file (~0.5 ms) costs about as much as loading and saving 25 KB of cache (~20 ns a byte).
@@ -207,9 +205,7 @@ def _parse_all(
             else:
                 results[relpath] = Parsed(relpath, entry, ())
     reused = len(results)
-    jobs = jobs if len(todo) >= PARALLEL_THRESHOLD else 1
-    count = min(forked.MAX_CHUNKS, max(jobs * 8, len(todo) // FILES_PER_CHUNK))
-    chunks = [todo[i::count] for i in range(count)] if todo else []
+    chunks, jobs = forked.spread(todo, jobs)
     done, made = forked.run(partial(_parse_chunk, root, schema_dir, limit), chunks, jobs, meanwhile)
     results.update((row[0], _parsed(row)) for rows in done for row in rows)
     return [results[f] for f in wanted], reused, made

@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +29,8 @@ LAZY_COMMANDS = {
     "score": "score",
     "urge": "urge",
     **dict.fromkeys(("build", "serve"), "site"),
-    **dict.fromkeys(("review", "history", "codeowners", "demo-history"), "review"),
+    **dict.fromkeys(("review", "codeowners", "demo-history"), "review"),
+    "history": "history",
     **dict.fromkeys(("import-xlsx", "export-xlsx", "export-docx"), "office"),
     "new": "new",
     **dict.fromkeys(("export-parquet", "rollup"), "rollup"),
@@ -60,6 +63,17 @@ class LazyGroup(click.Group):
 def cli(ctx: click.Context, root: Path | None) -> None:
     """xuncha：巡察整改数据的校验、计算与发布。"""
     ctx.obj = root
+
+
+@contextmanager
+def git_errors() -> Iterator[None]:
+    """A git problem (no repository, unknown ref, git failing) as a usage error in Chinese."""
+    from xuncha.review.gitio import GitError  # only the commands that read git import git
+
+    try:
+        yield
+    except GitError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def repository(ctx: click.Context) -> Path:

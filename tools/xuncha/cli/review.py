@@ -1,4 +1,4 @@
-"""``xuncha review``, ``history``, ``codeowners``, ``demo-history``: the shell around git-based pull_request.
+"""``xuncha review``, ``codeowners``, ``demo-history``: the shell around git-based pull_request.
 
 Each command reads through :mod:`xuncha.review.gitio` (the only module that talks to
 git), hands the bytes to the pure modules, prints, and sets the exit code:
@@ -8,8 +8,6 @@ git), hands the bytes to the pure modules, prints, and sets the exit code:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
@@ -17,26 +15,17 @@ from pathlib import Path
 import click
 from git import Repo
 
-from xuncha.cli.main import EXIT_FINDINGS, cli, repository
+from xuncha.cli.main import EXIT_FINDINGS, cli, git_errors, repository
 from xuncha.load.parse import load_bytes
 from xuncha.model import schemas
 from xuncha.model.findings import Finding, Severity
 from xuncha.model.index import Index
-from xuncha.review import gitio, history, owners, pull_request
+from xuncha.review import gitio, owners, pull_request
 from xuncha.rules.rubrics import load_setting
 from xuncha.rules.ruledata import RULES_DIR
 from xuncha.rules.scoring import fmt, score_round
-from xuncha.site.history import read_trail
 
 OWNERS_FILE = RULES_DIR / "owners.yaml"
-
-
-@contextmanager
-def _git_errors() -> Iterator[None]:
-    try:
-        yield
-    except gitio.GitError as error:
-        raise click.UsageError(str(error)) from None
 
 
 def _check(root: Path) -> pull_request.SchemaCheck:
@@ -64,7 +53,7 @@ def review_command(ctx: click.Context, base: str | None, head: str | None, stage
     root = repository(ctx)
     if staged and head:
         raise click.UsageError("--staged 与 --head 不能同时使用。")
-    with _git_errors():
+    with git_errors():
         repo = gitio.open_repo(root)
         after = gitio.staged(repo) if staged else gitio.at_ref(repo, head) if head else gitio.worktree(root)
         before = _base(repo, base, head, staged)
@@ -112,49 +101,6 @@ def _base(repo: Repo, base: str | None, head: str | None, staged: bool) -> gitio
         return gitio.at_ref(repo, "HEAD")
     fork = gitio.merge_base(repo, head or "HEAD")
     return gitio.at_ref(repo, fork, f"main 分叉点（{fork[:7]}）")
-
-
-@cli.command("history")
-@click.argument("problem_id", metavar="[PROBLEM_ID]", required=False)
-@click.option("--round", "round_id", metavar="ROUND", help="列出整个轮次的变更。")
-@click.option("--ref", help="读取哪条主线的历史（默认：main；没有 main 时为 HEAD）。")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
-@click.pass_context
-def history_command(
-    ctx: click.Context, problem_id: str | None, round_id: str | None, ref: str | None, output: str
-) -> None:
-    """整改台账：一个问题（轮次/单位/问题编号，例如 2025-ch-r1/ch-fgw/P01.1）或一个轮次
-    （--round）的每次变更：日期、改了什么、提交、填报人，以及合并它的审核人和拉取请求编号；
-    直接推送到 main 的提交标为“未经审核”。
-    """
-    if bool(problem_id) == bool(round_id):
-        raise click.UsageError("请给出一个问题编号（轮次/单位/问题），或用 --round 指定轮次（二者选一）。")
-    root = repository(ctx)
-    wanted, problem, title = _target(problem_id, round_id)
-    with _git_errors():
-        repo = gitio.open_repo(root)
-        tip = ref or gitio.mainline(repo) or "HEAD"
-        entries = read_trail(root, repo, tip, wanted, problem)
-    if not entries:
-        raise click.UsageError(f"在 {tip} 的历史中没有找到 {problem_id or round_id} 的任何变更：请检查编号。")
-    if output == "json":
-        _echo_json({"target": problem_id or round_id, "ref": tip, "entries": [e.as_json() for e in entries]})
-    else:
-        click.echo(history.text(entries, title, where=problem is None), nl=False)
-
-
-def _target(problem_id: str | None, round_id: str | None) -> tuple[Callable[[str], bool], str | None, str]:
-    if round_id:
-        return history.round_paths(round_id), None, f"轮次 {round_id} 的整改台账"
-    found = history.PROBLEM_ID.match(problem_id or "")
-    if found is None:
-        raise click.UsageError("问题编号写作 轮次/单位/问题，例如 2025-ch-r1/ch-fgw/P01.1。")
-    round_part, unit, problem = found.group("round", "unit", "problem")
-    return (
-        history.problem_paths(round_part, unit, problem),
-        problem,
-        f"{round_part}/{unit} {problem} 的整改台账",
-    )
 
 
 @cli.command("codeowners")
@@ -242,6 +188,6 @@ def demo_history_command(ctx: click.Context, out: Path) -> None:
         raise click.UsageError("\n".join(f.as_text() for f in problems))
     files = {p: (root / p).read_bytes() for p in demohistory.source_files(root)}
     stream, summary = demohistory.build(files, matrix)
-    with _git_errors():
+    with git_errors():
         gitio.import_history(out, stream)
     click.echo(f"已在 {out} 生成演示历史：{summary}。")

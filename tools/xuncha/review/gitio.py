@@ -15,9 +15,11 @@ import hashlib
 import stat
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import git
 
@@ -27,6 +29,7 @@ from xuncha.model.ondisk import RECORD_SUFFIXES, refused
 from xuncha.model.repo import config, data_files
 
 EMPTY_BLOB = "0" * 40
+_M = TypeVar("_M")
 MAINLINES = ("main", "origin/main")
 
 
@@ -92,12 +95,34 @@ def open_repo(root: Path) -> git.Repo:
 
 
 def _run(repo: git.Repo, *args: str) -> bytes:
-    try:
+    with _failing(args[0]):
         out: bytes = repo.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False)
+    return out
+
+
+def _run_meanwhile(repo: git.Repo, meanwhile: Callable[[], _M], *args: str) -> tuple[bytes, _M]:
+    """:func:`_run`, with ``meanwhile()`` done here while git works (a thread drains its output)."""
+    with _failing(args[0]):
+        process = repo.git.execute(["git", *args], as_process=True)
+        out: list[bytes] = []
+        reader = threading.Thread(target=lambda: out.append(process.stdout.read()), daemon=True)
+        reader.start()
+        try:
+            made = meanwhile()
+        finally:
+            reader.join()
+            process.wait()
+    return out[0], made
+
+
+@contextmanager
+def _failing(command: str) -> Iterator[None]:
+    """A failed git call as a Chinese error naming the command and what git said."""
+    try:
+        yield
     except git.GitCommandError as error:
         detail = (error.stderr or "").strip().removeprefix("stderr:").strip(" '\n")
-        raise GitError(f"git {args[0]} 失败：{detail}") from None
-    return out
+        raise GitError(f"git {command} 失败：{detail}") from None
 
 
 def has_commits(repo: git.Repo) -> bool:
@@ -256,8 +281,9 @@ _FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%cI", "%B")
 _FORMAT = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
 
 
-def log(repo: git.Repo, ref: str) -> list[Commit]:
-    """Every commit reachable from ``ref``, parents before children, with its data-file changes.
+def log(repo: git.Repo, ref: str, meanwhile: Callable[[], _M]) -> tuple[list[Commit], _M]:
+    """Every commit reachable from ``ref``, parents before children, with its data-file changes;
+    and ``meanwhile()``, done while git walks the history (on a core of its own).
 
     One ``git log --raw`` (blob ids included, so no ``ls-tree`` per commit); merges
     list no changes of their own, which is what an audit trail wants: the change
@@ -274,8 +300,8 @@ def log(repo: git.Repo, ref: str) -> list[Commit]:
         "--no-color",
         "-z",
     )
-    out = _run(repo, "log", sha, *options, f"--format={_FORMAT}")
-    return [_commit(chunk) for chunk in out.split(b"\x1e") if chunk]
+    out, made = _run_meanwhile(repo, meanwhile, "log", sha, *options, f"--format={_FORMAT}")
+    return [_commit(chunk) for chunk in out.split(b"\x1e") if chunk], made
 
 
 def _commit(chunk: bytes) -> Commit:

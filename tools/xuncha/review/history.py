@@ -13,19 +13,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from xuncha.model.findings import Finding
 from xuncha.model.index import Folder, Json, Record
-from xuncha.model.layout import Place, place_of
+from xuncha.model.layout import Place
+from xuncha.model.layout import place_of as _place_of
 from xuncha.review.changes import SECTIONS, Change, compare
 from xuncha.review.gitio import Commit, FileChange
 from xuncha.review.pull_request import SchemaCheck, parse_record
+from xuncha.review.targets import PROBLEM_FILES
+from xuncha.review.targets import PROBLEM_ID as PROBLEM_ID  # re-exported: the trail's callers name them here
+from xuncha.review.targets import problem_paths as problem_paths
+from xuncha.review.targets import round_paths as round_paths
 from xuncha.rules.supervisor_metrics import REVIEWED, Merge
 
+# A trail asks each changed path's place three times (versions, records, entries), of ~10,000 paths
+place_of = lru_cache(maxsize=1 << 16)(_place_of)
 DIRECT = "未经审核（直接推送）"
-PROBLEM_ID = re.compile(r"^(?P<round>[^/]+)/(?P<unit>[^/]+)/(?P<problem>P[0-9]{2,3}(\.[0-9]{1,3}){0,2})$")
-# Files whose changes may concern one problem; the rest of a folder concerns the unit.
-PROBLEM_FILES = ("feedback.yaml", "plan.yaml", "extensions.yaml", "supervision.yaml")
 PROBLEM_KINDS = frozenset({"status", *(name.removesuffix(".yaml") for name in PROBLEM_FILES)})
 ProblemKey = tuple[str, str, str]  # round, unit, problem
 CONTEXT_KINDS = ("plan", "extensions")
@@ -154,46 +159,37 @@ class Entry:
         }
 
 
-def problem_paths(round_id: str, unit: str, problem: str) -> Callable[[str], bool]:
-    """Which files can say something about one problem."""
-    folder = f"rounds/{round_id}/{unit}/"
-    wanted = {f"{folder}status/{problem}.yaml", *(folder + name for name in PROBLEM_FILES)}
-    return wanted.__contains__
-
-
-def round_paths(round_id: str) -> Callable[[str], bool]:
-    prefix = f"rounds/{round_id}/"
-    return lambda path: path.startswith(prefix)
-
-
 VersionKey = tuple[str, str]  # a file version: its blob id and the kind of record it is read as
 Parsed = Json | None  # a file version's data when valid, None when it is not
 
 
-def versions_read(commits: Iterable[Commit], wanted: Callable[[str], bool]) -> set[VersionKey]:
-    """The file versions a trail of the wanted files reads: what the shell finds cached or fetches."""
-    read: set[VersionKey] = set()
+def versions_read(commits: Iterable[Commit], wanted: Callable[[str], bool]) -> dict[VersionKey, str]:
+    """The file versions a trail of the wanted files reads, each with a path it had: what the shell
+    finds cached or parses (what a version parses to depends on its bytes and its kind only)."""
+    read: dict[VersionKey, str] = {}
     for change in (f for c in commits for f in c.changes if wanted(f.path)):
         place = place_of(change.path)
-        if place is not None:  # what a version parses to depends on its bytes and its kind only
-            read.update((blob, place.kind) for blob in (change.old, change.new) if blob)
+        if place is not None:
+            read.update(((blob, place.kind), change.path) for blob in (change.old, change.new) if blob)
     return read
 
 
+def parse_versions(
+    todo: Iterable[tuple[VersionKey, str]], blobs: Mapping[str, bytes], check: SchemaCheck
+) -> list[tuple[VersionKey, Parsed]]:
+    """Each version's data when valid, None when not: plain data, for a worker to hand back."""
+    parsed: list[tuple[VersionKey, Parsed]] = []
+    for key, path in todo:
+        record = parse_record(path, blobs[key[0]], check)[0]
+        parsed.append((key, record.data if record is not None else None))
+    return parsed
+
+
 class Versions:
-    """Parsed file versions, each parsed once however many commits and paths name it.
+    """Parsed file versions (by blob id and kind) as the records of the paths that held them."""
 
-    ``known`` holds versions parsed before (the shell's cache by blob id); those parsed
-    here are collected in ``fresh`` for the shell to keep. ``blobs`` needs only the rest.
-    """
-
-    def __init__(
-        self, blobs: Mapping[str, bytes], check: SchemaCheck, known: Mapping[VersionKey, Parsed] | None = None
-    ) -> None:
-        self.blobs = blobs
-        self.check = check
-        self.known: Mapping[VersionKey, Parsed] = known or {}
-        self.fresh: dict[VersionKey, Parsed] = {}
+    def __init__(self, parsed: Mapping[VersionKey, Parsed]) -> None:
+        self.parsed = parsed
         self.records: dict[tuple[str, str], Record | None] = {}
 
     def get(self, path: str, blob: str | None) -> Record | None:
@@ -205,17 +201,8 @@ class Versions:
 
     def _record(self, path: str, blob: str) -> Record | None:
         place = place_of(path)
-        if place is None:
-            return None
-        key = (blob, place.kind)
-        if key in self.known:
-            data = self.known[key]
-        elif key in self.fresh:
-            data = self.fresh[key]
-        else:
-            record = parse_record(path, self.blobs[blob], self.check)[0]
-            data = self.fresh[key] = record.data if record is not None else None
-        return None if data is None else Record(path, place, data)
+        data = None if place is None else self.parsed[blob, place.kind]
+        return None if place is None or data is None else Record(path, place, data)
 
 
 def trail(

@@ -12,20 +12,26 @@ machine without git still builds, and the pages say that there is no history.
 
 from __future__ import annotations
 
+import importlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from xuncha.load import forked
 from xuncha.load.collector import without_collector
 from xuncha.model import schemas
 
 if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported where used
     from git import Repo
 
-    from xuncha.review.history import Entry, ProblemKey
+    from xuncha.review.history import Entry, Parsed, ProblemKey, VersionKey
     from xuncha.rules.supervisor_metrics import Merge
+
+
+_M = TypeVar("_M")
 
 
 @dataclass(frozen=True)
@@ -46,23 +52,44 @@ def read_trail(
 ) -> list[Entry]:
     """The trail of the wanted files on the line ending at ``tip``: one ``git log``, one blob batch.
 
-    File versions parsed by an earlier run come from the cache (:mod:`xuncha.blobcache`);
-    only the others are read from git and parsed, and then kept for the next run.
+    While git walks the history, the modules that read the changes (the rules among them) are
+    imported. File versions parsed by an earlier run come from the cache (:mod:`xuncha.blobcache`);
+    only the others are read from git and parsed, on every core, and then kept for the next run.
     """
-    from xuncha.review import blobcache, gitio, history
+    from xuncha.review import blobcache, gitio
 
-    commits = gitio.log(repo, tip)
-    schema_dir = schemas.schema_dir(root)
-    stamp = blobcache.fingerprint(schema_dir)
+    commits = gitio.log(repo, tip, partial(importlib.import_module, "xuncha.review.history"))[0]
+    from xuncha.review import history  # imported while git walked the history
+
+    stamp = blobcache.fingerprint(schemas.schema_dir(root))
     named = history.versions_read(commits, wanted)
     known = blobcache.load(root, stamp, named)
-    blobs = gitio.read_blobs(repo, (blob for blob, kind in named if (blob, kind) not in known))
-    versions = history.Versions(blobs, partial(schemas.check, schema_dir), known)
-    found = history.approvals(commits, gitio.resolve(repo, tip))
-    entries = history.trail(commits, found, versions, wanted, problem)
-    if versions.fresh:
-        blobcache.save(root, stamp, known, versions.fresh)
+    todo = [(key, path) for key, path in named.items() if key not in known]
+    blobs = gitio.read_blobs(repo, (blob for (blob, _kind), _path in todo))
+    found, fresh = _parsed_meanwhile(
+        root, todo, blobs, partial(history.approvals, commits, gitio.resolve(repo, tip))
+    )
+    entries = history.trail(commits, found, history.Versions({**known, **fresh}), wanted, problem)
+    if fresh:
+        blobcache.save(root, stamp, known, fresh)
     return entries
+
+
+def _parsed_meanwhile(
+    root: Path,
+    todo: Sequence[tuple[VersionKey, str]],
+    blobs: Mapping[str, bytes],
+    meanwhile: Callable[[], _M],
+) -> tuple[_M, dict[VersionKey, Parsed]]:
+    """Parse the versions no earlier run left in the cache on every core, ``meanwhile`` running here."""
+    from xuncha.review import history
+
+    work = partial(
+        history.parse_versions, blobs=blobs, check=partial(schemas.check, schemas.schema_dir(root))
+    )
+    chunks, jobs = forked.spread(todo, os.cpu_count() or 1)
+    done, made = forked.run(work, chunks, jobs, meanwhile)
+    return made, {key: data for rows in done for key, data in rows}
 
 
 def read(root: Path) -> Trails:
