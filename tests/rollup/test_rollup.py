@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,10 +132,17 @@ def test_each_members_overdue_counts_are_its_own_xuncha_overdue(city: City) -> N
     members = {m["name"]: m for m in rollup_json(city)["members"]}
     ages = {row["member"]: row for row in rollup_json(city)["overdue_by_age"]}
     assert set(members) == set(MEMBERS)
+    parts = city.db.parent / f"{city.db.stem}.parquet"
+    exported = Counter(
+        row["jurisdiction"]
+        for path in parts.rglob("obligations.parquet")
+        for row in pq.read_table(path).to_pylist()
+    )
     confidential = 0
     for name, repo in city.members.items():
         own = json.loads(xuncha("--root", repo, "overdue", "--as-of", AS_OF, "--format", "json").stdout)
         shared = [o for o in own["obligations"] if o["category"] != "线索"]
+        assert exported[name] == len(shared), name  # the whole daily list, follow-ups included
         overdue = [o for o in shared if o["state"] == "overdue"]
         red = [o for o in overdue if o["rule"] == "problem"]
         confidential += len(own["obligations"]) - len(shared)

@@ -33,17 +33,17 @@ def enrich(
     merges: Sequence[Merge] | None = None,
     schedule: deadlines.Schedule | None = None,
 ) -> Callable[[SiteModel], None]:
-    """Compute obligations once for all rounds (unless the caller has: the export lists them too),
-    then fill each unit of a model with its share, and each round with its supervising bodies'
-    scores (``merges``: the git history, None without one)."""
+    """Compute obligations, follow-ups included, once for all rounds (unless the caller has: the
+    export lists them too), then fill each unit of a model with its share, and each round with its
+    supervising bodies' scores (``merges``: the git history, None without one). The schedule's
+    findings are ``xuncha overdue``'s to show."""
     day = date.fromisoformat(as_of)
     if schedule is None:
-        schedule = deadlines.schedule(index, setting.profiles, setting.default_profile, setting.calendar, day)
-    follow_ups, _ = follow_up.obligations(index, setting, day)  # their findings: `xuncha overdue` shows them
+        schedule = follow_up.scheduled(index, setting, day)
 
     def attach(model: SiteModel) -> None:
         by_unit: dict[tuple[str, str | None], list[Obligation]] = {}
-        for o in (*schedule.obligations, *follow_ups):
+        for o in schedule.obligations:
             by_unit.setdefault((o.round, o.unit), []).append(o)
         for round_view in model.rounds:
             round_view.dues = [due_row(o) for o in by_unit.get((round_view.id, None), [])]

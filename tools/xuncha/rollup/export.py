@@ -19,7 +19,7 @@ from typing import Any
 from xuncha.model.index import Index, Json
 from xuncha.render.derive import enrich
 from xuncha.render.model import SiteModel, build_model
-from xuncha.rules import deadlines, scoring
+from xuncha.rules import follow_up, scoring
 from xuncha.rules.deadlines import DONE_STATES, Obligation
 from xuncha.rules.rubrics import Setting
 
@@ -145,7 +145,7 @@ def unexportable(allow: Allow) -> list[str]:
 def project(index: Index, setting: Setting, stamp: Stamp) -> dict[str, list[Row]]:
     """Every table's rows, each row in :func:`columns` order."""
     day = stamp.as_of.isoformat()
-    plan = deadlines.schedule(index, setting.profiles, setting.default_profile, setting.calendar, stamp.as_of)
+    plan = follow_up.scheduled(index, setting, stamp.as_of)
     model = build_model(index, day)
     enrich(index, setting, day, schedule=plan)(model)
     head = (stamp.jurisdiction, stamp.commit, stamp.as_of)

@@ -35,10 +35,15 @@ DEFAULT_WINDOW = 7
 def with_follow_ups(
     index: Index, rules: RuleSet, default_profile: object, as_of: date, *, window: int | None = None
 ) -> Schedule:
-    """The deadline engine's schedule plus the follow-up obligations of the assessed units."""
+    """:func:`scheduled` with the built-in rubrics, for a command that loaded the rule data."""
     default = None if default_profile is None else str(default_profile)
-    base = schedule(index, rules.profiles, default, rules.calendar, as_of, window=window)
-    setting = Setting(builtin(), rules.profiles, rules.calendar, default)
+    return scheduled(index, Setting(builtin(), rules.profiles, rules.calendar, default), as_of, window)
+
+
+def scheduled(index: Index, setting: Setting, as_of: date, window: int | None = None) -> Schedule:
+    """The deadline engine's schedule plus the follow-up obligations of the assessed units: what
+    ``xuncha overdue`` lists, the site shows and the rollup exports."""
+    base = schedule(index, setting.profiles, setting.default_profile, setting.calendar, as_of, window=window)
     extra, findings = obligations(index, setting, as_of, window)
     return Schedule((*base.obligations, *extra), (*base.findings, *findings), base.closed)
 
