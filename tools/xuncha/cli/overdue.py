@@ -26,12 +26,13 @@ from xuncha.model.repo import config
 from xuncha.render import overdue as report
 from xuncha.rules import follow_up
 from xuncha.rules.deadlines import Obligation
+from xuncha.rules.profiles import Light
 from xuncha.rules.ruledata import load_rules
 from xuncha.rules.workdays import coverage
 
 EXIT_FINDINGS = 1
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-FAILING = {"red": {"red"}, "yellow": {"red", "yellow"}}  # --fail-on → the lights that fail
+FAILING = {"red": {Light.RED}, "yellow": {Light.RED, Light.YELLOW}}  # --fail-on → the lights that fail
 
 
 def _as_of(ctx: click.Context, _param: click.Parameter, value: str | None) -> date:
@@ -137,7 +138,7 @@ def _answer(ctx: click.Context, root: Path, asked: Asked) -> derived.Answer:
             out.append(report.closed_note(closed, names, md=asked.output == "markdown"))
     err = _warnings(findings if asked.output != "json" else [], len(checked.index.broken))
     failed = bool(findings) or (
-        asked.fail_on is not None and any(o.light.value in FAILING[asked.fail_on] for o in found)
+        asked.fail_on is not None and any(o.light in FAILING[asked.fail_on] for o in found)
     )
     return derived.Answer(_lines(out), _lines(err), EXIT_FINDINGS if failed else 0)
 

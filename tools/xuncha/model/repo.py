@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tomllib
 from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -82,8 +83,6 @@ def _walk_order(relpath: str) -> tuple[list[str], str]:
 
 def config(root: Path) -> dict[str, Any]:
     """``[tool.xuncha]`` from pyproject.toml: the jurisdiction's defaults (e.g. its deadline profile)."""
-    import tomllib  # only here: `validate` replaying a verdict never reads the config
-
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         return {}
