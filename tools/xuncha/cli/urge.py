@@ -81,11 +81,10 @@ def urge_command(
         checked = validate(root)
         rules = load_rules(root)
         default = config(root).get("profile")
-        # the unit's own obligations only: a grade's follow-up is the supervisors' to carry out
-        every = schedule(
-            checked.index, rules.profiles, default, rules.calendar, as_of
-        ).daily  # not closed units
-        found = _selected(ctx, list(every), checked.index.rounds, checked.index.units, round_id, unit_id)
+        # the units' own obligations (a grade's follow-up is the supervisors' to carry out), and
+        # none of a closed unit: it has left the daily tracking
+        plan = schedule(checked.index, rules.profiles, default, rules.calendar, as_of)
+        found = _selected(ctx, list(plan.daily), checked.index.rounds, checked.index.units, round_id, unit_id)
         todo = urging.plan(checked.index, found, LIGHTS[light], as_of, rules.profiles, default)
     try:
         reply_by = shift(rules.calendar, as_of, Offset(reply_days, Unit.WORKDAYS))
