@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from xuncha.load.cache import CACHE_DIR, SHARDS, Entry, fingerprint, load, shard_file, shard_of
+from xuncha.load.cache import CACHE_DIR, Entry, fingerprint, load, shard_file
+from xuncha.model.layout import REST, partition_of
+from xuncha.model.repo import data_files
 from xuncha.pipeline import validate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -195,7 +197,7 @@ def summary(result: Result) -> str:
 def test_second_run_uses_the_cache(minimal_repo: Path, run_cli: Run) -> None:
     first = run_cli("--root", minimal_repo, "validate")
     assert "（0 个未改动）" in summary(first)
-    assert any(shard_file(minimal_repo, shard).is_file() for shard in range(SHARDS))
+    assert shards(minimal_repo)
     assert (minimal_repo / CACHE_DIR / ".gitignore").read_text(encoding="utf-8") == "*\n"
     second = run_cli("--root", minimal_repo, "validate")
     assert summary(second) == "校验通过：6 个文件（6 个未改动），0 个错误，0 个警告。"
@@ -245,9 +247,10 @@ def test_no_cache_neither_reads_nor_writes(minimal_repo: Path, run_cli: Run) -> 
 
 
 def test_corrupt_cache_is_ignored(minimal_repo: Path, run_cli: Run) -> None:
+    run_cli("--root", minimal_repo, "validate", "--no-cache")
     (minimal_repo / CACHE_DIR).mkdir()
-    for shard in range(SHARDS):
-        shard_file(minimal_repo, shard).write_bytes(b"not a pickle")
+    for partition in (REST, partition_of(STATUS)):
+        shard_file(minimal_repo, partition).write_bytes(b"not a pickle")
     result = run_cli("--root", minimal_repo, "validate")
     assert result.exit_code == 0
     assert "（0 个未改动）" in summary(result)
@@ -257,20 +260,21 @@ def test_corrupt_cache_is_ignored(minimal_repo: Path, run_cli: Run) -> None:
 def test_an_edit_rewrites_only_its_shard_of_the_cache(minimal_repo: Path, run_cli: Run) -> None:
     run_cli("--root", minimal_repo, "validate")
     run_cli("--root", minimal_repo, "validate")  # the copied files were racy: now their times are kept
-    before = {
-        n: shard_file(minimal_repo, n).read_bytes()
-        for n in range(SHARDS)
-        if shard_file(minimal_repo, n).is_file()
-    }
+    before = {shard: shard.read_bytes() for shard in shards(minimal_repo)}
+    assert len(before) == 2  # the round's and the rest's
     break_status(minimal_repo)
     edit(minimal_repo, STATUS, "date: 2025-06-01", "date: 2025-07-01")  # valid again, new mtime
     run_cli("--root", minimal_repo, "validate")
-    after = {n: shard_file(minimal_repo, n).read_bytes() for n in before}
-    assert [n for n in before if before[n] != after[n]] == [shard_of(STATUS)]
+    after = {shard: shard.read_bytes() for shard in before}
+    assert [n for n in before if before[n] != after[n]] == [shard_file(minimal_repo, partition_of(STATUS))]
+
+
+def shards(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR).glob("records-*.marshal"))
 
 
 def stored(root: Path) -> dict[str, Entry]:
-    return load(root, fingerprint(root / "schemas"))
+    return load(root, fingerprint(root / "schemas"), {partition_of(f) for f in data_files(root)})
 
 
 def test_a_deleted_file_leaves_the_cache(minimal_repo: Path, run_cli: Run) -> None:

@@ -12,17 +12,19 @@ Stored with ``marshal``, not ``pickle``: records are plain dicts, lists and scal
 which marshal writes ~7x faster (a one-file run rewrites the whole cache) and reads
 as fast; it is as (un)trusted as pickle and tied to the Python version, hence the
 version in the fingerprint and the fallback to "no cache" on anything unreadable.
+
+One shard per round folder, one for the rest (:func:`xuncha.model.layout.partition_of`): a run
+loads and rewrites only the rounds it checks (after one edit at 50,000 problems, one round's
+shard and the units', not 113 MB of records).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import os
 import sys
 import time
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,12 +33,12 @@ from typing import TYPE_CHECKING
 from xuncha import __version__
 from xuncha.load.cachefolder import CACHE_DIR as CACHE_DIR
 from xuncha.load.cachefolder import RACY_NS, folder_for_writing, write_atomically
+from xuncha.model.layout import partition_of
 
 if TYPE_CHECKING:  # yamlsafe imports PyYAML: not needed to read or write the cache
     from xuncha.load.yamlsafe import Data
 
-FORMAT = 2  # of an entry: size, mtime, digest, data
-SHARDS = 32  # an edit rewrites one shard, not the whole cache
+FORMAT = 3  # of an entry: size, mtime, digest, data; one shard per partition since 3
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,12 @@ def fingerprint(schema_dir: Path) -> bytes:
     return hasher.digest()
 
 
-def load(root: Path, expected: bytes) -> dict[str, Entry]:
-    """The cached entries of every readable shard made with the same schemas, xuncha and Python."""
+def load(root: Path, expected: bytes, partitions: Iterable[str]) -> dict[str, Entry]:
+    """The cached entries of ``partitions`` whose shard was made with the same schemas, xuncha and Python."""
     entries: dict[str, Entry] = {}
-    for shard in range(SHARDS):
+    for partition in partitions:
         try:
-            stored_fingerprint, table = marshal.loads(shard_file(root, shard).read_bytes())
+            stored_fingerprint, table = marshal.loads(shard_file(root, partition).read_bytes())
             if stored_fingerprint == expected:
                 entries.update((file, Entry(*fields)) for file, fields in table.items())
         except (OSError, EOFError, ValueError, TypeError, AttributeError):
@@ -85,34 +87,23 @@ def load(root: Path, expected: bytes) -> dict[str, Entry]:
     return entries
 
 
-def size(root: Path) -> int:
-    """Bytes a run reads to load the cache."""
-    total = 0
-    for shard in range(SHARDS):
-        with contextlib.suppress(OSError):
-            total += shard_file(root, shard).stat().st_size
-    return total
-
-
-def shard_of(relpath: str) -> int:
-    return zlib.crc32(relpath.encode()) % SHARDS
-
-
-def shard_file(root: Path, shard: int) -> Path:
-    return root / CACHE_DIR / f"records-{shard:02d}.marshal"
+def shard_file(root: Path, partition: str) -> Path:
+    name = hashlib.blake2b(partition.encode(), digest_size=8).hexdigest()  # any round ID, a safe name
+    return root / CACHE_DIR / f"records-{name}.marshal"
 
 
 def save(root: Path, stamp: bytes, entries: dict[str, Entry], changed: Iterable[str]) -> None:
-    """Rewrite the shards holding a ``changed`` path (added, replaced or dropped), each atomically."""
-    shards = {shard_of(relpath) for relpath in changed}
-    tables: dict[int, dict[str, tuple[int, int, bytes, Data]]] = {shard: {} for shard in shards}
+    """Rewrite the shards holding a ``changed`` path (added, replaced or dropped), each atomically.
+
+    ``entries`` holds every entry of those shards worth keeping."""
+    tables: dict[str, dict[str, tuple[int, int, bytes, Data]]] = {partition_of(f): {} for f in changed}
     for file, entry in entries.items():
-        table = tables.get(shard_of(file))
+        table = tables.get(partition_of(file))
         if table is not None:
             table[file] = (entry.size, entry.mtime_ns, entry.digest, entry.data)
     try:
         folder_for_writing(root)
-        for shard, table in tables.items():
-            write_atomically(shard_file(root, shard), marshal.dumps((stamp, table)))
+        for partition, table in tables.items():
+            write_atomically(shard_file(root, partition), marshal.dumps((stamp, table)))
     except (OSError, ValueError):  # ValueError: marshal met a value it cannot write
         pass  # a read-only checkout still validates, just without a cache

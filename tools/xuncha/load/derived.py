@@ -71,7 +71,9 @@ def _file(root: verdict.Root, key: Key) -> str:
 def _replay(root: verdict.Root, key: Key, now: verdict.Inputs) -> Answer | None:
     try:
         with open(_file(root, key), "rb") as handle:
-            version, stored_key, stamps, racy, out, err, code = marshal.load(handle)
+            version, stored_key, stamps, racy, out, err, code = marshal.loads(
+                handle.read()
+            )  # as verdict.last
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if version != FORMAT or stored_key != key or not verdict.unchanged(root, stamps, racy, now):

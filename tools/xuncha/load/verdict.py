@@ -56,14 +56,19 @@ class Inputs:
 
 
 class Replayed:
-    """The last whole-repository verdict: its findings (as rows) and how many files it checked."""
+    """The last whole-repository verdict: its findings (as rows), how many files it checked, and
+    the stamps of the inputs it was found from."""
 
-    def __init__(self, rows: list[Row], files: int) -> None:
-        self.rows, self.files = rows, files
+    def __init__(self, stamps: Stamp, racy: dict[str, bytes | None], rows: list[Row], files: int) -> None:
+        self.stamps, self.racy, self.rows, self.files = stamps, racy, rows, files
 
     @property
     def findings(self) -> list[Finding]:
         return [Finding.from_row(row) for row in self.rows]
+
+    def changed(self, root: Root, now: Inputs | None = None) -> set[str]:
+        """The inputs that are no longer as this verdict found them (``now``: as just stamped)."""
+        return changed(root, self.stamps, self.racy, now)
 
 
 def inputs(root: Root) -> Inputs:
@@ -127,26 +132,39 @@ def _environment() -> str:
     return "\n".join(names)
 
 
-def replay(root: Root, now: Inputs | None = None) -> Replayed | None:
-    """The last verdict, if none of its inputs changed since (``now``: the inputs as just stamped)."""
+def last(root: Root) -> Replayed | None:
+    """The last verdict stored, whether or not its inputs changed since (None: none readable)."""
     try:
         with open(os.path.join(root, CACHE_DIR, VERDICT_FILE), "rb") as handle:
-            version, stamps, racy, rows, files = marshal.load(handle)
+            version, stamps, racy, rows, files = marshal.loads(handle.read())  # not load(): 4× slower
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if version != FORMAT or not unchanged(root, stamps, racy, now):
-        return None
-    return Replayed(rows, files)
+    return Replayed(stamps, racy, rows, files) if version == FORMAT else None
+
+
+def replay(root: Root, now: Inputs | None = None) -> Replayed | None:
+    """The last verdict, if none of its inputs changed since (``now``: the inputs as just stamped)."""
+    known = last(root)
+    return known if known is not None and not known.changed(root, now) else None
 
 
 def unchanged(root: Root, stamps: Stamp, racy: dict[str, bytes | None], now: Inputs | None = None) -> bool:
     """Whether the inputs are still those ``stamps`` (and, for the racy ones, ``racy``) recorded."""
+    return not changed(root, stamps, racy, now)
+
+
+def changed(root: Root, stamps: Stamp, racy: dict[str, bytes | None], now: Inputs | None = None) -> set[str]:
+    """The inputs (keys) no longer as ``stamps`` (and, for the racy ones, ``racy``) recorded: changed,
+    added or gone."""
     current = (now or inputs(root)).stamps
     # stamped keys the walk no longer yields: evidence outside the folders, or files since deleted
     current = {**current, **{key: _stat(os.path.join(root, key)) for key in stamps.keys() - current.keys()}}
-    if current != stamps:
-        return False
-    return all(_content(_path(root, key)) == content for key, content in racy.items())
+    if current == stamps:  # the usual answer, in one comparison
+        differ = set()
+    else:
+        differ = {key for key in current.keys() | stamps.keys() if current.get(key) != stamps.get(key)}
+    racy_changed = {key for key, content in racy.items() if _content(_path(root, key)) != content}
+    return differ | racy_changed
 
 
 def racy_contents(root: Root, stamps: Stamp, taken_ns: int) -> dict[str, bytes | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DATA_ROOTS = ("rounds", "units")  # the folders records live in
+REST = ""  # the partition of everything outside a round's folder: see partition_of
 
 UNIT_FOLDER_KINDS = frozenset(
     {"feedback", "plan", "extensions", "reports", "clues", "supervision", "assessment", "participation"}
@@ -44,6 +45,21 @@ def place_of(relpath: str) -> Place | None:
     if len(parts) == 5 and parts[3] == "notices":
         return Place("notice", round=parts[1], unit=parts[2], stem=stem)
     return None
+
+
+def partition_of(relpath: str) -> str:
+    """The round whose folder holds ``relpath`` (``rounds/R/…``), else :data:`REST` (units, files
+    beside the round folders, schemas, rule data, config).
+
+    The cross-file rules are round-local: a finding in round R's folder depends only on that
+    folder, the units and the rest; a finding elsewhere, only on the units and the rest. So a
+    round is checked, cached and re-checked as a whole without the other rounds (``pipeline``).
+    """
+    if relpath.startswith("rounds/"):
+        parts = relpath.split("/", 2)
+        if len(parts) == 3 and parts[1] and parts[2]:
+            return parts[1]
+    return REST
 
 
 def schema_globs() -> dict[str, list[str]]:
