@@ -70,10 +70,10 @@ def validate(
     """Validate ``files`` (relpaths; default: the whole repository) with everything they refer to.
 
     A whole-repository run with the cache keeps its verdict (:mod:`xuncha.load.verdict`); while
-    nothing changes, the next one builds the index from the cache and reuses that verdict
-    instead of running the rules again; ``need_index=False`` (``xuncha validate``) skips even
-    that and answers from the verdict alone, and after an edit checks again only the rounds
-    whose folders changed (:func:`_by_round`). ``cross_checks=False`` is for commands that need
+    nothing changes, the next one reuses it instead of running the rules again, and after an
+    edit checks again only the rounds whose folders changed (:func:`_by_round`). The index is
+    then built from the cache without the rules; ``need_index=False`` (``xuncha validate``)
+    skips it and answers from the verdict alone. ``cross_checks=False`` is for commands that need
     the index, not the verdict (the deadline report): each file is still parsed and
     schema-checked, and a file with errors still kept out of the index, but the cross-file
     rules do not run.
@@ -84,15 +84,26 @@ def validate(
         return _check(root, wanted, Options(jobs, use_cache, cross_checks)).report
     before = verdict.inputs(root)
     known = verdict.last(root)
-    changed = known.changed(root, before) if known is not None else None
-    if known is not None and not changed:
-        if not need_index:
-            return Report(known.findings, known.files, known.files, build_index([], frozenset()))
-        checked = _check(root, _data_files(before), Options(jobs, rules=False)).report
-        return replace(checked, findings=known.findings)
-    if need_index:
+    dirty = _rounds_of(known.changed(root, before)) if known is not None else None
+    if need_index and dirty is None:  # everything to check and index: one pass does both
         return _check(root, _data_files(before), Options(jobs), before).report
-    return _by_round(root, before, known, _rounds_of(changed), jobs)
+    if known is not None and dirty == frozenset():  # nothing changed
+        found = Verdict(known.findings, known.files, 0)
+    else:
+        found = _by_round(root, before, known, dirty, jobs)
+    if not need_index:
+        return Report(found.findings, found.files, found.files - found.parsed, build_index([], frozenset()))
+    checked = _check(root, _data_files(before), Options(jobs, rules=False)).report
+    return replace(checked, findings=found.findings)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The whole repository's findings, and how many files were parsed anew to reach them."""
+
+    findings: list[Finding]
+    files: int
+    parsed: int
 
 
 @dataclass(frozen=True)
@@ -130,7 +141,7 @@ def _by_round(
     known: verdict.Replayed | None,
     dirty: frozenset[str] | None,
     jobs: int,
-) -> Report:
+) -> Verdict:
     """The whole repository checked a batch of rounds at a time, each with the units and the rest
     (the rules are round-local: :func:`xuncha.model.layout.partition_of`); only the ``dirty``
     rounds when the other rounds' findings are still those of the ``known`` verdict.
@@ -159,7 +170,7 @@ def _by_round(
     findings = by_place(findings)
     extra = [*evidence, *(known.stamps.keys() - before.stamps.keys() if known and dirty else ())]
     verdict.record(root, before, findings, len(wanted), extra)
-    return Report(findings, len(wanted), len(wanted) - parsed, build_index([], frozenset()))
+    return Verdict(findings, len(wanted), parsed)
 
 
 def _batches(rounds: list[str], groups: dict[str, list[str]]) -> list[list[str]]:
