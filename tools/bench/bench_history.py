@@ -14,18 +14,19 @@ What is timed, each as a whole process started as from the command line (interpr
 imports included; output read through a pipe, as git's is):
 
 * ``git log --name-status`` (the baseline);
-* ``xuncha history --round R --format F`` cold (``.xuncha-cache`` removed before the run) and
-  warm (the cache the cold run left);
+* ``xuncha history --round R --format F`` cold (``.xuncha-cache`` removed before the run), warm
+  (the cache the last run left, nothing changed) and after one new commit on main (one status
+  file changed and committed before the run, the cache otherwise warm: the everyday case);
 * the site's history read (``xuncha.site.history.read``, as ``mkdocs build`` calls it) in a fresh
-  ``python -c`` process, cold and warm;
+  ``python -c`` process, in the same three states;
 * ``xuncha --help``: the start-up every xuncha figure includes.
 
 Every command first runs once untimed (the same warm-up of the OS file cache for all of them),
-then they take turns, run by run (git, xuncha cold, xuncha warm, site cold, site warm, start-up;
-then again), so that a shared machine's slow spells fall on every side alike. Each figure is the
-median of ``--runs`` with its min and max, wall clock and CPU; ratios are of medians. The
-machine's load average is shown before and after. Every side runs with the same environment,
-Python's bytecode cache on, as installed software has it (``benchkit.py``).
+then they take turns, run by run (git, xuncha cold, warm, after a commit, site cold, warm, after
+a commit, start-up; then again), so that a shared machine's slow spells fall on every side
+alike. Each figure is the median of ``--runs`` with its min and max, wall clock and CPU; ratios
+are of medians. The machine's load average is shown before and after. Every side runs with the
+same environment, Python's bytecode cache on, as installed software has it (``benchkit.py``).
 
     .venv/bin/python tools/bench/bench_history.py                            # 10,000 commits, 5,000 files
     .venv/bin/python tools/bench/bench_history.py --units 10 --problems 50 --runs 3    # quick
@@ -163,17 +164,33 @@ def alternate(sides: list[Side], runs: int, root: Path, env: dict[str, str]) -> 
     return alternately(runs, *((action, side.prepare) for side, action in zip(sides, actions, strict=True)))
 
 
+def new_commit(root: Path) -> Callable[[], None]:
+    """A change committed on main since the last run: one status file gets a comment line."""
+    target = root / "rounds" / ROUND / "u001" / "status" / "P001.yaml"
+    author = ["-c", "user.name=基准测试", "-c", "user.email=bench@example.cn"]
+
+    def commit() -> None:
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write("# 再次编辑\n")
+        subprocess.run(["git", *author, "commit", "-q", "-am", "基准测试改动"], cwd=root, check=True)
+
+    return commit
+
+
 def sides(root: Path, output: str) -> list[Side]:
     bindir = Path(sys.executable).parent
     drop_cache = partial(shutil.rmtree, root / CACHE_DIR, ignore_errors=True)
+    commit = new_commit(root)
     history = [str(bindir / "xuncha"), "--root", str(root), "history", "--round", ROUND, "--format", output]
     site = [sys.executable, "-c", SITE_READ, str(root)]
     return [
         Side("git log --name-status", ["git", "log", "--name-status"]),
         Side(f"xuncha history --round {ROUND} --format {output}：无缓存", history, drop_cache),
         Side(f"xuncha history --round {ROUND} --format {output}：有缓存", history),
+        Side(f"xuncha history --round {ROUND} --format {output}：有缓存，新增一个提交", history, commit),
         Side("网站读取变更记录（site.history.read，整进程）：无缓存", site, drop_cache),
         Side("网站读取变更记录（site.history.read，整进程）：有缓存", site),
+        Side("网站读取变更记录（site.history.read，整进程）：有缓存，新增一个提交", site, commit),
         Side("其中 xuncha 启动（xuncha --help）", [str(bindir / "xuncha"), "--help"]),
     ]
 
