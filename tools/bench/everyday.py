@@ -118,7 +118,9 @@ def main(bench: Bench, default_sizes: str, default_runs: int) -> None:
         help=f"每个命令交替运行几次，取中位数（默认 {default_runs}）。",
     )
     parser.add_argument("--states", default=",".join(STATES), help=f"要测的状态（默认 {','.join(STATES)}）。")
-    parser.add_argument("--xuncha", type=Path, default=Path(sys.executable).with_name("xuncha"))
+    parser.add_argument(
+        "--xuncha", type=Path, default=Path(sys.executable).with_name("xuncha"), help="要测的 xuncha 命令。"
+    )
     parser.add_argument("--keep", type=Path, help="把生成的仓库保存在此目录并在下次运行时复用。")
     args = parser.parse_args()
     states = args.states.split(",")
