@@ -14,18 +14,19 @@ What is timed, each as a whole process started as from the command line (interpr
 imports included; output read through a pipe, as git's is):
 
 * ``git log --name-status`` (the baseline);
-* ``xuncha history --round R --format F`` cold (``.xuncha-cache`` removed before the run) and
-  warm (the cache the cold run left);
+* ``xuncha history --round R --format F`` cold (``.xuncha-cache`` removed before the run), warm
+  (the cache the last run left, nothing changed) and after one new commit on main (one status
+  file changed and committed before the run, the cache otherwise warm: the everyday case);
 * the site's history read (``xuncha.site.history.read``, as ``mkdocs build`` calls it) in a fresh
-  ``python -c`` process, cold and warm;
+  ``python -c`` process, in the same three states;
 * ``xuncha --help``: the start-up every xuncha figure includes.
 
 Every command first runs once untimed (the same warm-up of the OS file cache for all of them),
-then they take turns, run by run (git, xuncha cold, xuncha warm, site cold, site warm, start-up;
-then again), so that a shared machine's slow spells fall on every side alike. Each figure is the
-median of ``--runs`` with its min and max; ratios are of medians. The machine's load average is
-shown before and after. xuncha runs with Python's bytecode cache on, as installed software has it
-(``bench_validate.child_env``).
+then they take turns, run by run (git, xuncha cold, warm, after a commit, site cold, warm, after
+a commit, start-up; then again), so that a shared machine's slow spells fall on every side
+alike. Each figure is the median of ``--runs`` with its min and max, wall clock and CPU; ratios
+are of medians. The machine's load average is shown before and after. Every side runs with the
+same environment, Python's bytecode cache on, as installed software has it (``benchkit.py``).
 
     .venv/bin/python tools/bench/bench_history.py                            # 10,000 commits, 5,000 files
     .venv/bin/python tools/bench/bench_history.py --units 10 --problems 50 --runs 3    # quick
@@ -37,7 +38,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,11 +48,10 @@ from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 
-from bench_validate import child_env
+from benchkit import REPO, Timing, alternately, child_env, nothing, run, under_load
 
 from xuncha.load.cachefolder import CACHE_DIR
 
-REPO = Path(__file__).resolve().parents[2]
 ROUND = "2025-bench"
 TZ = timezone(timedelta(hours=8))
 SITE_READ = (
@@ -153,48 +152,47 @@ class Side:
 
     label: str
     command: list[str]
-    prepare: Callable[[], object] = lambda: None
+    prepare: Callable[[], object] = nothing
 
 
-def timed(side: Side, root: Path, env: dict[str, str]) -> float:
-    """Wall-clock seconds of one whole process; the benchmark is void if it fails."""
-    side.prepare()
-    start = time.perf_counter()
-    done = subprocess.run(side.command, cwd=root, capture_output=True, check=False, env=env)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(side.command)} failed:\n{done.stderr.decode()[-2000:]}")
-    return elapsed
-
-
-def alternate(sides: list[Side], runs: int, root: Path, env: dict[str, str]) -> dict[str, list[float]]:
+def alternate(sides: list[Side], runs: int, root: Path, env: dict[str, str]) -> list[Timing]:
     """Each side once untimed (the same warm-up for all), then ``runs`` rounds of every side in turn."""
-    for side in sides:
-        timed(side, root, env)
-    times: dict[str, list[float]] = {side.label: [] for side in sides}
-    for _ in range(runs):
-        for side in sides:
-            times[side.label].append(timed(side, root, env))
-    return times
+    actions = [partial(run, side.command, env, root) for side in sides]
+    for side, action in zip(sides, actions, strict=True):
+        side.prepare()
+        action()
+    return alternately(runs, *((action, side.prepare) for side, action in zip(sides, actions, strict=True)))
+
+
+def new_commit(root: Path) -> Callable[[], None]:
+    """A change committed on main since the last run: one status file gets a comment line."""
+    target = root / "rounds" / ROUND / "u001" / "status" / "P001.yaml"
+    author = ["-c", "user.name=基准测试", "-c", "user.email=bench@example.cn"]
+
+    def commit() -> None:
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write("# 再次编辑\n")
+        subprocess.run(["git", *author, "commit", "-q", "-am", "基准测试改动"], cwd=root, check=True)
+
+    return commit
 
 
 def sides(root: Path, output: str) -> list[Side]:
     bindir = Path(sys.executable).parent
     drop_cache = partial(shutil.rmtree, root / CACHE_DIR, ignore_errors=True)
+    commit = new_commit(root)
     history = [str(bindir / "xuncha"), "--root", str(root), "history", "--round", ROUND, "--format", output]
     site = [sys.executable, "-c", SITE_READ, str(root)]
     return [
         Side("git log --name-status", ["git", "log", "--name-status"]),
         Side(f"xuncha history --round {ROUND} --format {output}：无缓存", history, drop_cache),
         Side(f"xuncha history --round {ROUND} --format {output}：有缓存", history),
+        Side(f"xuncha history --round {ROUND} --format {output}：有缓存，新增一个提交", history, commit),
         Side("网站读取变更记录（site.history.read，整进程）：无缓存", site, drop_cache),
         Side("网站读取变更记录（site.history.read，整进程）：有缓存", site),
+        Side("网站读取变更记录（site.history.read，整进程）：有缓存，新增一个提交", site, commit),
         Side("其中 xuncha 启动（xuncha --help）", [str(bindir / "xuncha"), "--help"]),
     ]
-
-
-def spread(values: list[float]) -> str:
-    return f"{statistics.median(values):.2f} 秒 [{min(values):.2f}–{max(values):.2f}]"
 
 
 def main() -> None:
@@ -216,23 +214,22 @@ def main() -> None:
         generated = time.perf_counter() - start
         commits = int(subprocess.run(["git", "rev-list", "--count", "main"], cwd=root, capture_output=True,
                                      text=True, check=True).stdout)  # fmt: skip
-        load_before = os.getloadavg()[0]
         compared = sides(root, args.format)
-        times = alternate(compared, args.runs, root, child_env(workdir))
-        load_after = os.getloadavg()[0]
+        times, load = under_load(lambda: alternate(compared, args.runs, root, child_env(workdir)))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     files = args.units * args.problems
     merges = commits - 1 - 2 * files
     print(
         f"仓库：{commits} 个提交（其中 {merges} 个合并），{files} 个状态文件；生成 {generated:.1f} 秒；"
-        f"CPU {os.cpu_count()} 核，负载（1 分钟平均）开始 {load_before:.2f}、结束 {load_after:.2f}"
+        f"CPU {os.cpu_count()} 核，{load}（1 分钟平均）"
     )
-    print(f"每条命令先不计时运行一次，再轮流运行 {args.runs} 次：中位数 [最小–最大]，倍数为中位数之比")
-    baseline = statistics.median(times[compared[0].label])
-    for side in compared:
-        ratio = statistics.median(times[side.label]) / baseline
-        print(f"  {side.label}：{spread(times[side.label])}（{ratio:.2f}× git log）")
+    print(f"每条命令先不计时运行一次，再轮流运行 {args.runs} 次：墙钟秒中位数（最快–最慢），倍数为中位数之比")
+    baseline = times[0]
+    for side, timing in zip(compared, times, strict=True):
+        ratio, cpu_ratio = timing.wall / baseline.wall, timing.cpu / baseline.cpu
+        cpu = f"CPU {timing.cpu:.2f} 秒，{cpu_ratio:.2f}×"
+        print(f"  {side.label}：{timing.spread(2)}（{ratio:.2f}× git log；{cpu}）")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ Each piece is taken out by the driver below, in the measured process only, never
 Every run is a whole process started from the command line (start-up counted), the two sides
 alternate (A B A B …) in the same states — ``cold`` (no cache), ``warm`` (nothing changed) or
 ``edited`` (one status file changed, then the whole repository) — and each figure is the median
-with its min and max. The baseline is a bare libyaml parse of the same files in one process
-(as in ``bench_validate.py``), measured in the same run, so the goals can be read off:
-cold ≤ 1.0×, warm ≤ 0.15×.
+with its min and max (``benchkit.py``), the load average before and after each comparison. The
+baseline is a bare libyaml parse of the same files in one process, the collector paused (as in
+``bench_validate.py``), taking its turn with the two sides, so the goals can be read off:
+cold ≤ 1.0×, warm ≤ 0.15×. ``--repo`` measures an existing synthetic repository instead.
 
     .venv/bin/python tools/bench/bench_machinery.py --sizes 1000,10000 --runs 5
     .venv/bin/python tools/bench/bench_machinery.py --pieces forked,gc --states cold
@@ -21,18 +22,16 @@ cold ≤ 1.0×, warm ≤ 0.15×.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from bench_validate import REPO, bare_parse, child_env, touch_one, yaml_files
+import benchkit
+from bench_validate import bare_parse, touch_one, yaml_files
+from benchkit import REPO, alternately, child_env, nothing, under_load
 
 from xuncha.demo.synth import Config, write_repo
 from xuncha.load.cache import CACHE_DIR
@@ -60,57 +59,37 @@ PIECES = {  # piece → (the side with it, the side without it, states it matter
 def run(piece: str, root: Path) -> None:
     """One whole ``xuncha validate`` process; a failing run invalidates the benchmark."""
     jobs = ["--jobs", "1"] if piece == "forked-off" else []
-    command = [sys.executable, "-c", DRIVER, piece, "--root", str(root), "validate", *jobs]
-    done = subprocess.run(command, capture_output=True, text=True, env=child_env(root.parent), check=False)
-    if done.returncode != 0:
-        sys.exit(f"{piece}: validate failed ({done.returncode}):\n{done.stdout[-1500:]}{done.stderr[-1500:]}")
+    command = [sys.executable, "-c", DRIVER, piece, "--root", root, "validate", *jobs]
+    benchkit.run(command, child_env(root.parent))
 
 
-def setup_for(state: str, root: Path, edits: list[int]) -> Callable[[], None]:
+def setup_for(state: str, side: str, root: Path, edits: list[int]) -> Callable[[], None]:
+    """What runs, untimed, before each of ``side``'s runs in ``state``."""
+
     def setup() -> None:
         if state == "cold":
             shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
         elif state == "edited":
             touch_one(root, edits[0] % 50)
             edits[0] += 1
+        else:  # warm: the side's own starting point (a replay needs its own verdict)
+            run(side, root)
 
     return setup
 
 
-def timed(action: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
-def compare(pieces: list[str], states: list[str], root: Path, runs: int) -> list[str]:
+def compare(piece: str, state: str, root: Path, runs: int, edits: list[int]) -> str:
+    """The baseline, the side with ``piece`` and the side without it, in turn."""
+    with_it, without, _ = PIECES[piece]
     files = yaml_files(root)
-    baseline = [timed(lambda: bare_parse(files)) for _ in range(runs)]
-    lines = [f"  基线（libyaml 单进程解析）：{_spread(baseline)}"]
-    edits = [0]
-    for piece in pieces:
-        with_it, without, matters = PIECES[piece]
-        for state in (s for s in states if s in matters):
-            setup = setup_for(state, root, edits)
-            run(with_it, root)  # the state's starting point: cache and verdict as that side leaves them
-            times: dict[str, list[float]] = {with_it: [], without: []}
-            for _ in range(runs):
-                for side in (with_it, without):
-                    if state == "warm":
-                        run(side, root)  # the side's own warm state (a replay needs its own verdict)
-                    setup()
-                    times[side].append(timed(lambda side=side: run(side, root)))
-            a, b = statistics.median(times[with_it]), statistics.median(times[without])
-            base = statistics.median(baseline)
-            lines.append(
-                f"  {piece:9} {state:6} 有：{_spread(times[with_it])}（{a / base:.2f}× 基线）"
-                f"  无：{_spread(times[without])}（{b / base:.2f}× 基线）  无/有 = {b / a:.2f}"
-            )
-    return lines
-
-
-def _spread(values: list[float]) -> str:
-    return f"{statistics.median(values):.3f} s [{min(values):.3f}–{max(values):.3f}]"
+    run(with_it, root)  # the state's starting point: cache and verdict as that side leaves them
+    steps = [(partial(run, side, root), setup_for(state, side, root, edits)) for side in (with_it, without)]
+    (base, a, b), load = under_load(lambda: alternately(runs, (partial(bare_parse, files), nothing), *steps))
+    return (
+        f"  {piece:9} {state:6} 有：{a.spread()}（{a.wall / base.wall:.2f}× 基线）"
+        f"  无：{b.spread()}（{b.wall / base.wall:.2f}× 基线）  无/有 = {b.wall / a.wall:.2f}"
+        f"  基线 {base.spread()}；{load}"
+    )
 
 
 def main() -> None:
@@ -132,8 +111,11 @@ def main() -> None:
             root = args.repo or workdir / f"repo-{problems}"
             if args.repo is None:
                 write_repo(root, Config(problems, 0), REPO / "schemas")
-            print(f"{problems:,} 个问题（{len(yaml_files(root)):,} 个文件，负载 {os.getloadavg()[0]:.1f}）：")
-            print("\n".join(compare(pieces, states, root, args.runs)), flush=True)
+            print(f"{problems:,} 个问题（{len(yaml_files(root)):,} 个文件；墙钟秒，中位数（最快–最慢））：")
+            edits = [0]
+            for piece in pieces:
+                for state in (s for s in states if s in PIECES[piece][2]):
+                    print(compare(piece, state, root, args.runs, edits), flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

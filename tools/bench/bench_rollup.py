@@ -5,60 +5,48 @@ each, the rollup takes at most 1.2× the time of running ``xuncha overdue`` in e
 one after the other, and the DuckDB queries alone take under 1 s at 100,000 problems.
 
 The members are written by the generator behind ``xuncha synth`` (a different seed each).
-Both sides run as whole processes of the installed command, start-up included, with warm
-caches (one untimed run of each first: the state of a city office that rolls up daily), in
-alternation, ``--runs`` times; the medians are compared. Each run reports wall-clock seconds
-and CPU seconds (user + system of the command and all its workers). The rollup does more
-than the baseline (full validation with the cross-file rules — replayed from the verdict
-while nothing changed —, scores, Parquet, DuckDB) and spreads it over the cores; the
-baseline is one process per member, in turn. The queries are timed in-process on the
-database the rollup left.
+Both sides run as whole processes of the installed command, start-up included, the same
+environment for both, in turn (baseline, rollup, baseline, …) ``--runs`` times; each figure
+is the median with min and max, wall clock and CPU (user + system of the command and all its
+workers), with the load average before and after (``benchkit.py``). The goal is judged on the
+wall clock in each state (``everyday.py``), the same for both sides before every run:
 
-    .venv/bin/python tools/bench/bench_rollup.py                          # 100 × 1,000
-    .venv/bin/python tools/bench/bench_rollup.py --members 10 --problems 500  # quick
-    .venv/bin/python tools/bench/bench_rollup.py --keep /tmp/bench-rollup      # keep and reuse members
+* ``cold``: no ``.xuncha-cache`` in any member;
+* ``unchanged``: both ran before, nothing changed (a city office that rolls up daily);
+* ``edited``: one status file of the first member changed.
+
+The rollup does more than the baseline (full validation with the cross-file rules — replayed
+from the verdict while nothing changed —, scores, Parquet, DuckDB) and spreads it over the
+cores; the baseline is one process per member, in turn. The queries are timed in-process on
+the database the rollup left.
+
+    .venv/bin/python tools/bench/bench_rollup.py                               # 100 × 1,000
+    .venv/bin/python tools/bench/bench_rollup.py --members 10 --problems 500 --runs 3  # quick
+    .venv/bin/python tools/bench/bench_rollup.py --states unchanged --keep /tmp/bench-rollup
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from functools import partial
 from pathlib import Path
 
 import yaml
+from benchkit import REPO, Timing, alternately, child_env, nothing, run, under_load
+from everyday import AS_OF, STATES, setup
 
 from xuncha.demo.synth import Config, write_repo
 from xuncha.rollup.engine import query
 from xuncha.rollup.manifest import read
 from xuncha.rules.rubrics import CHECKOUT
 
-REPO = Path(__file__).resolve().parents[2]
-AS_OF = date(2025, 12, 31)
+XUNCHA = Path(sys.executable).with_name("xuncha")
 GOAL = 1.20
 QUERY_GOAL = 1.0
-Timing = tuple[float, float]  # (wall seconds, CPU seconds)
-
-
-def timed(action: Callable[[], object]) -> Timing:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    action()
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def run(xuncha: Path, *args: object) -> None:
-    done = subprocess.run([str(xuncha), *map(str, args)], capture_output=True, check=False)
-    if done.returncode not in (0, 1) or done.stderr.startswith("内部错误".encode()):
-        sys.exit(f"{args} failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
 
 
 def members(workdir: Path, count: int, problems: int) -> list[Path]:
@@ -82,60 +70,70 @@ def manifest(workdir: Path, roots: list[Path]) -> Path:
     return path
 
 
+def before(state: str, roots: list[Path]) -> Callable[[], None]:
+    """What runs, untimed, before each run of either side in ``state``."""
+    setups = [setup(state, root) for root in (roots if state == "cold" else roots[:1])]
+
+    def prepare() -> None:
+        for each in setups:
+            each()
+
+    return prepare
+
+
+def compare(roots: list[Path], listed: Path, db: Path, state: str, runs: int, env: dict[str, str]) -> str:
+    day = AS_OF.isoformat()
+    commands = [["--root", root, "overdue", "--as-of", day, "--format", "json"] for root in roots]
+
+    def baseline() -> None:
+        for command in commands:
+            run([XUNCHA, *command], env, accept=(0, 1))
+
+    rollup = partial(run, [XUNCHA, "rollup", listed, "--as-of", day, "--format", "json", "--db", db], env)
+    baseline()  # both sides' starting point (caches, verdicts) and the same warm-up
+    rollup()
+    prepare = before(state, roots)
+    (summed, rolled), load = under_load(lambda: alternately(runs, (baseline, prepare), (rollup, prepare)))
+    ratio, cpu_ratio = rolled.wall / summed.wall, rolled.cpu / summed.cpu
+    verdict = "PASS" if ratio <= GOAL else "FAIL"
+    return "\n".join(
+        (
+            f"  {STATES[state]}（{load}）",
+            f"    各成员 overdue 之和     {summed.spread(2)} 秒，CPU {summed.cpu:.2f}",
+            f"    rollup（导出 + DuckDB） {rolled.spread(2)} 秒，CPU {rolled.cpu:.2f}",
+            f"    rollup / 之和：墙钟 {ratio:.2f}×（目标 ≤ {GOAL}× {verdict}），CPU {cpu_ratio:.2f}×",
+        )
+    )
+
+
+def queries(db: Path, listed: Path, runs: int) -> Timing:
+    parsed, _ = read(listed, CHECKOUT / "schemas")
+    assert parsed is not None
+    return alternately(runs, (partial(query, db, parsed, AS_OF.isoformat()), nothing))[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=100)
-    parser.add_argument("--problems", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--members", type=int, default=100, help="how many county repositories")
+    parser.add_argument("--problems", type=int, default=1000, help="problems in each member")
+    parser.add_argument("--runs", type=int, default=3, help="alternated runs of each side (median, min, max)")
+    parser.add_argument("--states", default=",".join(STATES), help=f"states to measure ({','.join(STATES)})")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the members in this folder")
     args = parser.parse_args()
-    xuncha = Path(sys.executable).with_name("xuncha")
     with tempfile.TemporaryDirectory(prefix="bench-rollup-") as scratch:
         workdir = args.keep or Path(scratch)
         workdir.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         roots = members(workdir, args.members, args.problems)
-        print(f"{len(roots)} members × {args.problems} problems ready in {time.perf_counter() - start:.0f} s")
-        listed, db = manifest(workdir, roots), workdir / "rollup.duckdb"
-        as_of = AS_OF.isoformat()
-
-        def baseline() -> None:
-            for root in roots:
-                run(xuncha, "--root", root, "overdue", "--as-of", as_of, "--format", "json")
-
-        def rollup() -> None:
-            run(xuncha, "rollup", listed, "--as-of", as_of, "--format", "json", "--db", db)
-
-        baseline(), rollup()  # warm the caches and verdicts of both
-        sums, rolls = [], []
-        for _ in range(args.runs):  # alternated
-            sums.append(timed(baseline))
-            rolls.append(timed(rollup))
-        report(sums, rolls, queries(db, listed, args.runs), args.members * args.problems)
-
-
-def queries(db: Path, listed: Path, runs: int) -> float:
-    parsed, _ = read(listed, CHECKOUT / "schemas")
-    assert parsed is not None
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        query(db, parsed, AS_OF.isoformat())
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds)
-
-
-def report(sums: list[Timing], rolls: list[Timing], queried: float, problems: int) -> None:
-    wall = (statistics.median(t[0] for t in sums), statistics.median(t[0] for t in rolls))
-    cpu = (statistics.median(t[1] for t in sums), statistics.median(t[1] for t in rolls))
-    print(f"{'':28}{'wall s':>10}{'CPU s':>10}")
-    print(f"{'sum of members overdue':28}{wall[0]:>10.2f}{cpu[0]:>10.2f}")
-    print(f"{'rollup (export+DuckDB)':28}{wall[1]:>10.2f}{cpu[1]:>10.2f}")
-    print(f"{'ratio rollup / sum':28}{wall[1] / wall[0]:>10.2f}{cpu[1] / cpu[0]:>10.2f}   (goal ≤ {GOAL})")
-    verdict = "met" if queried < QUERY_GOAL else "missed"
-    print(
-        f"DuckDB queries alone at {problems:,} problems: {queried:.3f} s (goal < {QUERY_GOAL} s: {verdict})"
-    )
+        print(f"{len(roots)} 个成员 × {args.problems} 个问题，生成 {time.perf_counter() - start:.0f} 秒")
+        listed, db, env = manifest(workdir, roots), workdir / "rollup.duckdb", child_env(Path(scratch))
+        for state in args.states.split(","):
+            print(compare(roots, listed, db, state, args.runs, env), flush=True)
+        queried = queries(db, listed, args.runs)
+        verdict = "PASS" if queried.wall < QUERY_GOAL else "FAIL"
+        problems = args.members * args.problems
+        goal = f"目标 < {QUERY_GOAL} 秒 {verdict}"
+        print(f"  只算 DuckDB 查询（进程内，{problems:,} 个问题）：{queried.spread()} 秒（{goal}）")
 
 
 if __name__ == "__main__":

@@ -1,37 +1,52 @@
-"""Benchmark: build time of both sites against a bare MkDocs build of as many plain pages.
+"""Benchmark: ``xuncha build`` (both sites) against a bare ``mkdocs build`` of as many plain pages.
 
-For each size (default 1,000 and 10,000 problems) the synthetic corpus
-(``xuncha.demo.synth``) is written to a temporary repository, with one signed
-notice per unit folder so the public site has work to do. Then, in the same
-run, it times ``mkdocs build`` of the internal site, of the public site, and of
-a baseline: as many plain Markdown pages (each a problem's text) as there are
-problems, same theme and search settings, one-entry nav. Goals: both sites
-together at most 1.5× the baseline, and 10× the problems at most 11× the time.
-The two compared builds take turns, ``--runs`` times (best CPU time of each);
-each site alone is built once, for information.
+For each size (default 1,000 and 10,000 problems) the synthetic corpus (``xuncha.demo.synth``)
+is written to a temporary repository, with one signed notice per unit folder so the public site
+has work to do. The baseline is a plain MkDocs site of as many Markdown pages (each a problem's
+text) as there are problems, one-entry nav, built under the same conditions as ours:
 
-    .venv/bin/python tools/bench/bench_site.py [--sizes 1000 10000] [--keep DIR]
+* the same shared config (``docs/mkdocs-base.yml`` is inherited): theme, Markdown extensions,
+  the search plugin's language and separator, ``use_directory_urls: false``, validation levels,
+  the stylesheet;
+* the same jieba user dictionary for search (``jieba_dict_user``; our hook loads it itself);
+* the same garbage-collector setting while MkDocs renders: a hook freezes what exists once the
+  nav is built, as our hook does (``on_nav``).
+
+Goals: both sites together (one ``xuncha build``) at most 1.5× the baseline, and 10× the problems
+at most 11× the time. Judged on the wall-clock medians in each state of our side (``everyday.py``):
+
+* ``cold``: no ``.xuncha-cache`` (removed before every run);
+* ``unchanged``: the cache as the last build left it, nothing changed;
+* ``edited``: one status file changed before every run.
+
+The baseline has no cache: it is the same in every state. Each side (baseline, cold, unchanged,
+edited) first builds once untimed, then they take turns ``--runs`` times: whole processes of the
+installed commands, start-up counted, the same environment; medians with min and max, wall clock
+and CPU, the load average before and after (``benchkit.py``).
+
+    .venv/bin/python tools/bench/bench_site.py                          # 1,000 and 10,000
+    .venv/bin/python tools/bench/bench_site.py --sizes 1000 --runs 3    # quick
+    .venv/bin/python tools/bench/bench_site.py --states unchanged --keep /tmp/bench-site
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import yaml
+from benchkit import REPO, Load, Timing, alternately, child_env, nothing, pad, run, sizes, under_load
+from everyday import STATES, setup
 
 from xuncha.demo import synth
 from xuncha.model.index import iter_nodes
 
-REPO = Path(__file__).resolve().parents[2]
 SIGNOFF = {
     "no_secrets": True,
     "no_case_interference": True,
@@ -40,16 +55,29 @@ SIGNOFF = {
     "guard_mass_incident": True,
 }
 ROLES = ("巡察组组长", "被巡察党组织主要负责人", "巡察办")
-BASELINE_CONFIG = """site_name: 基线
-theme:
-  name: material
-  language: zh
-  font: false
+BIN = Path(sys.executable).parent
+GOAL, SCALING = 1.5, 1.1  # ratio to the baseline; growth of the time over growth of the problems
+BASELINE_CONFIG = f"""INHERIT: mkdocs-base.yml
+site_name: 基线
+docs_dir: docs
+hooks:
+  - gc_hook.py
 plugins:
   search:
-    lang: zh
+    jieba_dict_user: {REPO / "tools/xuncha/site/search_terms.txt"}
 nav:
   - 首页: index.md
+"""
+GC_HOOK = """import gc
+
+
+def on_nav(nav, **_):
+    gc.freeze()  # as xuncha's hook: MkDocs' pages live as long as the build
+    return nav
+
+
+def on_post_build(**_):
+    gc.unfreeze()
 """
 
 
@@ -87,10 +115,12 @@ def _notice(feedback: Path, day: str) -> None:
 
 
 def make_baseline(root: Path, repo: Path) -> int:
-    """One plain page per problem (its verbatim text), one-entry nav; returns the page count."""
+    """One plain page per problem (its verbatim text), our shared config; returns the page count."""
     docs = root / "docs"
-    docs.mkdir(parents=True)
+    shutil.copytree(REPO / "docs/web/assets", docs / "assets")
+    shutil.copy(REPO / "docs/mkdocs-base.yml", root / "mkdocs-base.yml")
     (root / "mkdocs.yml").write_text(BASELINE_CONFIG, encoding="utf-8")
+    (root / "gc_hook.py").write_text(GC_HOOK, encoding="utf-8")
     (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
     count = 0
     for feedback in sorted(repo.glob("rounds/*/*/feedback.yaml")):
@@ -102,96 +132,91 @@ def make_baseline(root: Path, repo: Path) -> int:
     return count
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall time and CPU time (user + system) of one command in a fresh process.
+@dataclass(frozen=True)
+class Figures:
+    """One size: the baseline and our build in each measured state."""
 
-    CPU time is the figure compared: on a shared machine wall time also counts
-    other programs' work, CPU time only this build's.
-    """
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"失败：{' '.join(command)}\n{done.stdout}{done.stderr}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    problems: int
+    pages: int
+    html: int
+    baseline: Timing
+    ours: dict[str, Timing]
+    load: Load
 
 
-def mkdocs(config: Path, site: Path) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
-
-
-def xuncha(repo: Path, as_of: str, out: Path, *which: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "xuncha",
-        "--root",
-        str(repo),
-        "build",
-        *which,
-        "--as-of",
-        as_of,
-        "--out",
-        str(out),
-    ]
-
-
-def run(problems: int, work: Path, runs: int) -> dict[str, Any]:
+def measure(problems: int, work: Path, runs: int, states: list[str]) -> Figures:
     repo = make_repo(work / f"repo-{problems}", problems)
-    pages = make_baseline(work / f"base-{problems}", repo)
-    as_of = synth.Config(problems).as_of.isoformat()
-    subprocess.run(  # warm the parse cache, as a clerk's second build would
-        [sys.executable, "-m", "xuncha", "--root", str(repo), "validate"], check=False, capture_output=True
+    base, out = work / f"base-{problems}", work / f"out-{problems}"
+    pages = make_baseline(base, repo)
+    env = child_env(work)
+    day = synth.Config(problems).as_of.isoformat()
+    build = partial(run, [BIN / "xuncha", "--root", repo, "build", "--as-of", day, "--out", out], env, repo)
+    mkdocs = partial(
+        run, [BIN / "mkdocs", "build", "-q", "-f", base / "mkdocs.yml", "-d", out / "base"], env, base
     )
-    out = work / f"out-{problems}"
-    base = work / f"base-{problems}"
-    both, baseline = [(9e9, 9e9)] * 2
-    for _ in range(runs):  # the two compared take turns: both meet the same spells of a shared machine
-        both = min(both, timed(xuncha(repo, as_of, out), repo), key=lambda t: t[1])
-        baseline = min(baseline, timed(mkdocs(base / "mkdocs.yml", out / "base"), base), key=lambda t: t[1])
-    internal = timed(xuncha(repo, as_of, out, "--internal"), repo)
-    public = timed(xuncha(repo, as_of, out, "--public"), repo)
-    built = sum(1 for _ in (out / "internal").rglob("*.html"))
-    return {
-        "problems": problems,
-        "pages": pages,
-        "html": built,
-        "internal": internal,
-        "public": public,
-        "both": both,
-        "baseline": baseline,
-    }
+    steps = [(mkdocs, nothing), *((build, setup(state, repo)) for state in states)]
+    for action, prepare in steps:  # every side's starting point, and the same warm-up for all
+        prepare()
+        action()
+    timings, load = under_load(lambda: alternately(runs, *steps))
+    html = sum(1 for _ in (out / "internal").rglob("*.html"))
+    return Figures(problems, pages, html, timings[0], dict(zip(states, timings[1:], strict=True)), load)
+
+
+def table(f: Figures) -> str:
+    lines = [
+        f"{f.problems:,} 个问题：基线 {f.pages:,} 页，内部网站 {f.html:,} 页"
+        f"（{f.load}，CPU {os.cpu_count()} 核；中位数，括号内为最快–最慢）",
+        "  " + pad("测量", 44) + pad("墙钟秒（最快–最慢）", 26) + pad("CPU秒", 9) + "墙钟比  CPU比",
+        "  "
+        + pad("基线：mkdocs build（同样页数）", 44)
+        + pad(f.baseline.spread(), 26)
+        + f"{f.baseline.cpu:.3f}",
+    ]
+    for state, timing in f.ours.items():
+        ratio, cpu_ratio = timing.wall / f.baseline.wall, timing.cpu / f.baseline.cpu
+        verdict = f"目标 ≤ {GOAL}× {'PASS' if ratio <= GOAL else 'FAIL'}"
+        label = f"xuncha build 两站：{STATES[state]}"
+        cells = pad(label, 44) + pad(timing.spread(), 26) + pad(f"{timing.cpu:.3f}", 9)
+        lines.append(f"  {cells}{ratio:<8.2f}{cpu_ratio:<6.2f}{verdict}")
+    return "\n".join(lines)
+
+
+def scaling(first: Figures, last: Figures) -> str:
+    """How the time grows with the problems, ours in each state and the baseline's."""
+    size = last.problems / first.problems
+    base = last.baseline.wall / first.baseline.wall
+    lines = [f"问题数 ×{size:g}：基线墙钟 ×{base:.2f}（目标：两站 ≤ ×{size * SCALING:g}）"]
+    for state, timing in last.ours.items():
+        grown = timing.wall / first.ours[state].wall
+        verdict = "PASS" if grown <= size * SCALING else "FAIL"
+        lines.append(f"  xuncha build 两站：{STATES[state]} ×{grown:.2f} {verdict}")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument(
+        "--sizes", default="1000,10000", help="problems, comma-separated (default 1000,10000)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="alternated runs of each side (median, min, max)")
+    parser.add_argument("--states", default=",".join(STATES), help=f"states of our side ({','.join(STATES)})")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp dir)")
-    parser.add_argument("--runs", type=int, default=2, help="runs of the two compared builds (best CPU time)")
     args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="xuncha-bench-"))
+    work = args.keep or Path(tempfile.mkdtemp(prefix="xuncha-bench-site-"))
     work.mkdir(parents=True, exist_ok=True)
-    rows = [run(n, work, args.runs) for n in args.sizes]
-    print("CPU 秒（括号内为墙钟秒）；两站 = 一次 xuncha build 生成内部和公开网站")
-    print("问题数  基线页  内部站页        内部          公开          两站          基线  两站/基线")
-    for r in rows:
-        cells = "".join(
-            f"  {r[k][1]:>6.1f}({r[k][0]:>5.1f})" for k in ("internal", "public", "both", "baseline")
-        )
-        ratio = r["both"][1] / r["baseline"][1]
-        print(f"{r['problems']:>6}  {r['pages']:>6}  {r['html']:>8}{cells}  {ratio:>8.2f}")
-    if len(rows) > 1:
-        first, last = rows[0], rows[-1]
-        size = last["problems"] / first["problems"]
-        ours, base = last["both"][1] / first["both"][1], last["baseline"][1] / first["baseline"][1]
-        print(f"问题数 ×{size:g} → 两站 CPU 时间 ×{ours:.2f}（目标 ≤ ×{size * 1.1:g}），基线 ×{base:.2f}")
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    rows = []
+    try:
+        for problems in sizes(args.sizes):
+            rows.append(measure(problems, work, args.runs, args.states.split(",")))
+            print(table(rows[-1]), flush=True)
+        if len(rows) > 1:
+            print(scaling(rows[0], rows[-1]))
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ Below 10,000 problems start-up dominates, and a run under one second is enough (
 cold and warm runs are judged by that there.
 
 The baseline is ``yaml.load(f.read(), Loader=yaml.CSafeLoader)`` over every ``*.yaml`` under
-rounds/ and units/, in one process. ``validate`` runs as a subprocess of the installed command,
-so interpreter and import start-up count. Every figure is the median of ``--runs`` (default 3),
-shown with its min and max, and the machine's load average is printed before and after.
+rounds/ and units/, in one process, with the garbage collector paused as ``validate`` pauses it.
+``validate`` runs as a subprocess of the installed command, so interpreter and import start-up
+count (the baseline's do not: that favours the baseline). Every figure is the median of
+``--runs`` (default 3), shown with its min and max, and the machine's load average is printed
+before and after.
 
 Every state takes its turn in each run — baseline, cold, warm, one file changed (whole
 repository), one file changed (that file) — so that all meet the same spells of a shared
@@ -23,10 +25,8 @@ the process and of its workers) is shown beside it: on a shared machine the wall
 includes waiting for a core, while CPU time does not, so it tells whether a miss is ours or
 the machine's. Note that a cold run's CPU time adds up all its worker processes.
 
-``validate`` runs with Python's bytecode cache on (in a folder under the temporary directory,
-so the repository stays clean), as installed software has it, even where the environment sets
-PYTHONDONTWRITEBYTECODE: otherwise every start recompiles all of xuncha and part of its
-dependencies, which is a property of that environment, not of ``validate``.
+``validate`` runs with Python's bytecode cache on, as installed software has it
+(``benchkit.child_env``); the timing, medians and load come from ``benchkit.py``.
 
     .venv/bin/python tools/bench/bench_validate.py            # 1,000, 10,000 and 50,000
     .venv/bin/python tools/bench/bench_validate.py --quick    # 1,000 only
@@ -38,39 +38,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import signal
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
+from benchkit import REPO, Load, Timing, alternately, child_env, nothing, pad, run, under_load
 
 from xuncha.demo.synth import Config, dump, write_repo
 from xuncha.load.cache import CACHE_DIR
+from xuncha.load.collector import without_collector
 from xuncha.load.yamlsafe import build
 
-REPO = Path(__file__).resolve().parents[2]
 GOALS = {"cold": 1.0, "warm": 0.15}  # ratios to the baseline, from 10,000 problems on
 SMALL = 10_000  # below it, a run under a second is enough (issue 16): start-up dominates there
 ONE_FILE_GOAL = 1.0  # seconds
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Median wall-clock and CPU seconds over the runs of one measurement, and the wall's spread."""
-
-    wall: float
-    cpu: float
-    fastest: float
-    slowest: float
 
 
 @dataclass
@@ -86,7 +72,7 @@ class Figures:
     warm: Timing
     one_changed_full: Timing
     one_file: Timing
-    load: tuple[float, float]  # 1-minute load average before and after the runs
+    load: Load
 
     def ratio(self, name: str, clock: str = "wall") -> float:
         timing: Timing = getattr(self, name)
@@ -103,59 +89,22 @@ class Figures:
         return "< 1 s" if self.problems < SMALL else f"≤ {GOALS[name]:.2f}×"
 
 
-def _cpu() -> float:
-    """CPU seconds of this process plus every child (and grandchild) waited for so far."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-Step = tuple[Callable[[], object], Callable[[], object]]  # (timed action, untimed setup before it)
-
-
-def alternately(runs: int, *steps: Step) -> list[Timing]:
-    """Each step ``runs`` times, the steps taking turns (A B C A B C …), so that figures compared
-    as a ratio meet the same spells of a shared machine's slowness, not one of them each."""
-    walls: list[list[float]] = [[] for _ in steps]
-    cpus: list[list[float]] = [[] for _ in steps]
-    for _ in range(runs):
-        for (action, setup), wall_times, cpu_times in zip(steps, walls, cpus, strict=True):
-            setup()
-            wall, cpu = time.perf_counter(), _cpu()
-            action()
-            wall_times.append(time.perf_counter() - wall)
-            cpu_times.append(_cpu() - cpu)
-    return [
-        Timing(statistics.median(w), statistics.median(c), min(w), max(w))
-        for w, c in zip(walls, cpus, strict=True)
-    ]
-
-
 def yaml_files(root: Path) -> list[Path]:
     return sorted(p for top in ("rounds", "units") for p in (root / top).rglob("*.yaml"))
 
 
+@without_collector
 def bare_parse(files: list[Path]) -> None:
-    """The baseline: libyaml's safe loader over every file, nothing else."""
+    """The baseline: libyaml's safe loader over every file, nothing else — with the garbage
+    collector paused, as ``validate`` pauses it while parsing (the same setting on both sides)."""
     for path in files:
         with path.open("rb") as handle:
             yaml.load(handle.read(), Loader=yaml.CSafeLoader)
 
 
-def child_env(workdir: Path) -> dict[str, str]:
-    """The environment for ``xuncha``: bytecode cached under ``workdir`` (see the module docstring)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
-    return env
-
-
 def run_validate(xuncha: Path, root: Path, *paths: Path) -> None:
-    """``xuncha --root ROOT validate [PATHS]``; a failing run invalidates the benchmark."""
-    command = [str(xuncha), "--root", str(root), "validate", *(str(p) for p in paths)]
-    env = child_env(root.parent)
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-    if done.returncode != 0:
-        sys.exit(f"validate failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    """``xuncha --root ROOT validate [PATHS]``, a whole process; a failing run invalidates the benchmark."""
+    run([xuncha, "--root", root, "validate", *paths], child_env(root.parent))
 
 
 def touch_one(root: Path, nth: int) -> Path:
@@ -184,24 +133,19 @@ def measure(problems: int, seed: int, xuncha: Path, workdir: Path, runs: int) ->
     size = sum(p.stat().st_size for p in files)
     run_validate(xuncha, root, files[0])  # warm the bytecode cache (a one-file run: quick)
     bare_parse(files)  # and the OS file cache, for every side alike
-    load_before = os.getloadavg()[0]
     changed: list[Path] = []
-    baseline, cold, warm, full, one_file = alternately(
-        runs,
-        (lambda: bare_parse(files), lambda: None),
-        (lambda: run_validate(xuncha, root), lambda: shutil.rmtree(root / CACHE_DIR, ignore_errors=True)),
-        (lambda: run_validate(xuncha, root), lambda: None),  # right after the cold run: nothing changed
-        (lambda: run_validate(xuncha, root), lambda: touch_one(root, 0)),
-        (lambda: run_validate(xuncha, root, changed[-1]), lambda: changed.append(touch_one(root, 1))),
+    timings, load = under_load(
+        lambda: alternately(
+            runs,
+            (lambda: bare_parse(files), nothing),
+            (lambda: run_validate(xuncha, root), lambda: shutil.rmtree(root / CACHE_DIR, ignore_errors=True)),
+            (lambda: run_validate(xuncha, root), nothing),  # right after the cold run: nothing changed
+            (lambda: run_validate(xuncha, root), lambda: touch_one(root, 0)),
+            (lambda: run_validate(xuncha, root, changed[-1]), lambda: changed.append(touch_one(root, 1))),
+        )
     )
-    load = (load_before, os.getloadavg()[0])
+    baseline, cold, warm, full, one_file = timings
     return Figures(problems, len(files), size / 1e6, generate_s, baseline, cold, warm, full, one_file, load)
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-align in a monospace column where CJK characters take two cells."""
-    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, width - cells)
 
 
 def table(figures: Figures) -> str:
@@ -233,19 +177,18 @@ def table(figures: Figures) -> str:
     head = (
         f"{figures.problems:,} 个问题：{figures.files:,} 个文件，共 {figures.megabytes:.1f} MB"
         f"（生成用时 {figures.generate_s:.1f} 秒，CPU {os.cpu_count()} 核，"
-        f"负载 {figures.load[0]:.1f} → {figures.load[1]:.1f}；中位数，括号内为最快–最慢）"
+        f"{figures.load}；中位数，括号内为最快–最慢）"
     )
     columns = ("墙钟秒（最快–最慢）", "CPU秒", "墙钟比", "CPU比", "目标")
     widths = (24, 10, 10, 10, 10)
     lines = [
         head,
-        "  " + _pad("测量", 30) + "".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)) + "结果",
+        "  " + pad("测量", 30) + "".join(pad(c, w) for c, w in zip(columns, widths, strict=True)) + "结果",
     ]
     for label, timing, (wall_ratio, cpu_ratio), goal, verdict in rows:
-        wall = f"{timing.wall:.3f}（{timing.fastest:.3f}–{timing.slowest:.3f}）"
-        cells = (wall, f"{timing.cpu:.3f}", wall_ratio, cpu_ratio, goal)
+        cells = (timing.spread(), f"{timing.cpu:.3f}", wall_ratio, cpu_ratio, goal)
         line = (
-            "  " + _pad(label, 30) + "".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)) + verdict
+            "  " + pad(label, 30) + "".join(pad(c, w) for c, w in zip(cells, widths, strict=True)) + verdict
         )
         lines.append(line.rstrip())
     return "\n".join(lines)
@@ -264,7 +207,7 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="只测 1000 个问题。")
     parser.add_argument("--seed", type=int, default=0, help="合成数据的随机种子。")
-    parser.add_argument("--runs", type=int, default=3, help="每项测量取几次中的最好成绩（默认 3）。")
+    parser.add_argument("--runs", type=int, default=3, help="每项测量交替运行几次，取中位数（默认 3）。")
     parser.add_argument("--xuncha", type=Path, default=Path(sys.executable).with_name("xuncha"))
     parser.add_argument("--json", type=Path, help="把结果另存为 JSON。")
     parser.add_argument("--keep", action="store_true", help="保留生成的仓库（打印其位置）。")
