@@ -123,6 +123,21 @@ def run(
         sys.exit(f"失败（{done.returncode}）：{' '.join(args)}\n{out[-1500:]}\n{err[-1500:]}")
 
 
+PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def peak_megabytes(command: Sequence[object], env: dict[str, str]) -> float:
+    """The peak resident memory of one run's largest process (the command or one of its workers),
+    in MB: taken in a fresh wrapper process, whose only descendants are that run (Linux counts
+    ``ru_maxrss`` in KB)."""
+    wrapper = [sys.executable, "-c", PEAK, *(str(part) for part in command)]
+    done = subprocess.run(wrapper, env=env, capture_output=True, text=True, check=True)
+    return int(done.stdout) / 1024
+
+
 def pad(text: str, width: int) -> str:
     """Left-align in a monospace column where CJK characters take two cells."""
     cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
