@@ -3,8 +3,10 @@
 Each piece is taken out by the driver below, in the measured process only, never in the code:
 
 * ``gc``: the collector pauses (``gc.disable``/``gc.freeze`` made no-ops);
-* ``replay``: the stored whole-repository verdict (``verdict.replay`` always misses, so a
-  repeated run parses nothing but still stats, indexes and checks);
+* ``replay``: the stored whole-repository verdict (``verdict.last`` finds none, so a repeated
+  run parses nothing but still stats, indexes and checks every round);
+* ``rounds``: checking by rounds (one batch of everything, and an edit checks every round again:
+  the pipeline before issue 20);
 * ``forked``: parsing on every core (``--jobs 1``).
 
 Every run is a whole process started from the command line (start-up counted), the two sides
@@ -44,7 +46,10 @@ if piece == "gc":
     gc.disable = gc.freeze = lambda: None
 elif piece == "replay":
     from xuncha.load import verdict
-    verdict.replay = lambda *args: None
+    verdict.last = lambda *args: None
+elif piece == "rounds":
+    from xuncha import pipeline
+    pipeline.BATCH_FILES, pipeline._rounds_of = 10**9, lambda changed: None
 sys.argv[0] = "xuncha"
 from xuncha.cli.main import main
 main()
@@ -53,6 +58,7 @@ PIECES = {  # piece → (the side with it, the side without it, states it matter
     "gc": ("as-is", "gc", ("cold", "edited")),
     "replay": ("as-is", "replay", ("warm",)),
     "forked": ("as-is", "forked-off", ("cold",)),
+    "rounds": ("as-is", "rounds", ("cold", "edited")),
 }
 
 
