@@ -114,6 +114,13 @@ class Options:
     use_cache: bool = True
     rules: bool = True
     reuse: Mapping[str, cache.Entry] = field(default_factory=dict)  # parsed earlier in this run
+    ruleset: RuleSet | None = None  # read earlier in this run
+
+    def ready(self, root: Path) -> Callable[[], RuleSet | None]:
+        """What prepares the rules while the workers parse: imports and rule data, once a run."""
+        if not self.rules:
+            return _no_rules
+        return partial(_given, self.ruleset) if self.ruleset is not None else partial(_ready_rules, root)
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,7 @@ class Checked:
     parsed: int
     entries: dict[str, cache.Entry]
     evidence: list[str]
+    ruleset: RuleSet | None = None
 
 
 def _rounds_of(changed: set[str] | None) -> frozenset[str] | None:
@@ -160,13 +168,14 @@ def _by_round(
         [f for f in known.findings if partition_of(f.file) not in {*dirty, REST}] if known and dirty else []
     )
     findings, parsed, evidence = kept, 0, list[str]()
-    reuse: dict[str, cache.Entry] = {}
+    options = Options(jobs)
     for number, batch in enumerate(_batches(rounds, groups) or [[]]):
-        checked = _check(root, rest + [f for r in batch for f in groups[r]], Options(jobs, reuse=reuse))
+        checked = _check(root, rest + [f for r in batch for f in groups[r]], options)
         ours = {*batch, REST} if number == 0 else set(batch)
         findings += [f for f in checked.report.findings if partition_of(f.file) in ours]
         parsed, evidence = parsed + checked.parsed, evidence + checked.evidence
         reuse = {f: checked.entries[f] for f in rest if f in checked.entries}
+        options = Options(jobs, reuse=reuse, ruleset=checked.ruleset)
     findings = by_place(findings)
     extra = [*evidence, *(known.stamps.keys() - before.stamps.keys() if known and dirty else ())]
     verdict.record(root, before, findings, len(wanted), extra)
@@ -193,7 +202,7 @@ def _check(root: Path, wanted: list[str], options: Options, before: verdict.Inpu
     stamp = cache.fingerprint(schema_dir)
     partitions = set(map(partition_of, wanted)) - ({REST} if options.reuse else set())  # reused: in memory
     cached = {**(cache.load(root, stamp, partitions) if options.use_cache else {}), **options.reuse}
-    ready = partial(_ready_rules, root) if options.rules else _no_rules
+    ready = options.ready(root)
     limit = ondisk.max_bytes(config(root))
     parsed, reused, rules = _parse_all(root, schema_dir, wanted, cached, options.jobs, ready, limit)
     usable = [p for p in parsed if _usable(p)]
@@ -217,7 +226,7 @@ def _check(root: Path, wanted: list[str], options: Options, before: verdict.Inpu
     if before is not None:
         verdict.record(root, before, findings, len(parsed), evidence_files)
     report = Report(findings, len(parsed), reused, index)
-    return Checked(report, len(parsed) - reused, entries, evidence_files)
+    return Checked(report, len(parsed) - reused, entries, evidence_files, rules)
 
 
 def _data_files(before: verdict.Inputs) -> list[str]:
@@ -276,6 +285,10 @@ def _ready_rules(root: Path) -> RuleSet:
 
 def _no_rules() -> None:
     return None
+
+
+def _given(ruleset: RuleSet) -> RuleSet:
+    return ruleset
 
 
 def _parse_all(
