@@ -267,4 +267,23 @@ def test_the_log_is_read_while_other_work_is_done_and_a_failing_git_is_a_chinese
     commits, made = gitio.log(repo, "main", lambda: "meanwhile")
     assert made == "meanwhile" and commits[-1].sha == gitio.resolve(repo, "main")
     with pytest.raises(gitio.GitError, match=r"git log 失败：.*no-such-option"):
-        gitio._run_meanwhile(repo, lambda: None, "log", "--no-such-option")
+        gitio._run_meanwhile(repo, lambda: None, bytes, "log", "--no-such-option")
+
+
+def test_the_log_is_parsed_as_it_streams_in_whatever_blocks_git_writes(tmp_path: Path) -> None:
+    """Records longer than a pipe read (a 90 KB message) arrive whole, oldest commit first."""
+    from xuncha.review import gitio
+
+    root = tmp_path / "repo"
+    _copy_minimal(root)
+    git = Git(root)
+    git.init()
+    long = "长说明" * 10_000  # 90 KB: more than one read from the pipe
+    for day in range(1, 4):
+        write(root, P011, status("P01.1", f"date: 2025-07-0{day}, state: 整改中"))
+        git.commit(f"第 {day} 次\n\n{long}", day=f"2025-07-0{day}")
+    commits = gitio.log(gitio.open_repo(root), "main", lambda: None)[0]
+    listed = git.run("rev-list", "--date-order", "--reverse", "main").split()
+    assert [c.sha for c in commits] == listed
+    assert [c.message for c in commits[1:]] == [f"第 {day} 次\n\n{long}" for day in range(1, 4)]
+    assert [len(c.changes) for c in commits[1:]] == [1, 1, 1]
