@@ -326,7 +326,6 @@ def log(repo: git.Repo, ref: str, meanwhile: Callable[[], _M]) -> tuple[list[Com
     sha = resolve(repo, ref)
     options = (
         "--date-order",
-        "--reverse",
         "--root",
         "--no-renames",
         "--raw",
@@ -334,7 +333,10 @@ def log(repo: git.Repo, ref: str, meanwhile: Callable[[], _M]) -> tuple[list[Com
         "--no-color",
         "-z",
     )
-    return _run_meanwhile(repo, meanwhile, _commit, "log", sha, *options, f"--format={_FORMAT}")
+    commits, made = _run_meanwhile(repo, meanwhile, _commit, "log", sha, *options, f"--format={_FORMAT}")
+    commits.reverse()  # not git's --reverse, which makes git slower: 0.27 s instead of 0.31 s (medians)
+    # for the benchmark's 11,001 commits, 15 alternated runs each
+    return commits, made
 
 
 def _commit(chunk: bytes) -> Commit:
