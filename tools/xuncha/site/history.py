@@ -66,9 +66,8 @@ def read_trail(
     cached = blobcache.Shelf(root, blobcache.fingerprint(schemas.schema_dir(root)))
     with gitio.BlobStream(repo) as fetch:
         named = _Named(wanted, cached, fetch)
-        commits = gitio.log(repo, tip, partial(importlib.import_module, "xuncha.review.history"), named.add)[
-            0
-        ]
+        importing = partial(importlib.import_module, "xuncha.review.history")
+        commits, _ = gitio.log(repo, tip, importing, named.add)
         blobs = fetch.blobs()
     from xuncha.review import history  # imported while git walked the history
 
