@@ -114,6 +114,7 @@ def _parsed_meanwhile(
     return made, {key: data for rows in done for key, data in rows}
 
 
+@without_collector  # splitting the trail per problem makes as many small objects again
 def read(root: Path) -> Trails:
     """All problems' trails on the mainline (as ``xuncha history``: main, else HEAD), kept per tip.
 
