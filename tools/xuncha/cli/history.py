@@ -24,7 +24,7 @@ from xuncha.site.history import read_trail
 @click.option("--ref", help="读取哪条主线的历史（默认：main；没有 main 时为 HEAD）。")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
 @click.pass_context
-@without_collector  # the output too: 10,000 entries as JSON took 0.37–0.41 s with it on, 0.09 s off
+@without_collector  # output too: 10,000 entries become JSON data in 0.09 s, not 0.37–0.41 s with it on
 def history_command(
     ctx: click.Context, problem_id: str | None, round_id: str | None, ref: str | None, output: str
 ) -> None:
