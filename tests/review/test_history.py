@@ -267,4 +267,44 @@ def test_the_log_is_read_while_other_work_is_done_and_a_failing_git_is_a_chinese
     commits, made = gitio.log(repo, "main", lambda: "meanwhile")
     assert made == "meanwhile" and commits[-1].sha == gitio.resolve(repo, "main")
     with pytest.raises(gitio.GitError, match=r"git log 失败：.*no-such-option"):
-        gitio._run_meanwhile(repo, lambda: None, "log", "--no-such-option")
+        gitio._run_meanwhile(repo, lambda: None, bytes, "log", "--no-such-option")
+
+
+def test_the_log_is_parsed_as_it_streams_in_whatever_blocks_git_writes(tmp_path: Path) -> None:
+    """Records longer than a pipe read (a 90 KB message) arrive whole, oldest commit first."""
+    from xuncha.review import gitio
+
+    root = tmp_path / "repo"
+    _copy_minimal(root)
+    git = Git(root)
+    git.init()
+    long = "长说明" * 10_000  # 90 KB: more than one read from the pipe
+    for day in range(1, 4):
+        write(root, P011, status("P01.1", f"date: 2025-07-0{day}, state: 整改中"))
+        git.commit(f"第 {day} 次\n\n{long}", day=f"2025-07-0{day}")
+    commits = gitio.log(gitio.open_repo(root), "main", lambda: None)[0]
+    listed = git.run("rev-list", "--date-order", "--reverse", "main").split()
+    assert [c.sha for c in commits] == listed
+    assert [c.message for c in commits[1:]] == [f"第 {day} 次\n\n{long}" for day in range(1, 4)]
+    assert [len(c.changes) for c in commits[1:]] == [1, 1, 1]
+
+
+@pytest.mark.parametrize("blank", ["待填写", '"\\u5f85\\u586b\\u5199"'], ids=["written", "escaped"])
+def test_a_version_left_with_the_placeholder_is_not_read_as_valid(
+    run_cli: Run, tmp_path: Path, blank: str
+) -> None:
+    """Only a text that cannot hold “待填写” skips the walk for it: an escaped one is still found (in
+    a note, where the placeholder is no schema error)."""
+    root = tmp_path / "repo"
+    _copy_minimal(root)
+    git = Git(root)
+    git.init()
+    write(root, P011, status("P01.1", START))
+    git.commit("P01.1 启动整改", day="2025-07-05")
+    write(root, P011, status("P01.1", START, "date: 2025-07-06, state: 整改中") + f"    note: {blank}\n")
+    git.commit("P01.1 更新", day="2025-07-06")
+    entries = _entries(history(run_cli, git, "--round", "2025-t-r1", "--format", "json"))
+    assert [[c["text"] for c in e["changes"]] for e in entries[-2:]] == [  # type: ignore[attr-defined]
+        ["P01.1：（无） → 整改中（2025-07-05）"],
+        [f"{P011} 的这一版本未通过校验，无法解读"],
+    ]

@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,19 +197,19 @@ class Reads:
 def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
     """Count what history reads parse and fetch; forget what ``xuncha serve`` keeps in memory."""
     counted = Reads()
-    parse, fetch = history.parse_record, gitio.read_blobs
+    parse, ask = history.parse_record, gitio.BlobStream.ask
 
     def parse_record(*args: Any) -> Any:
         counted.parsed += 1
         return parse(*args)
 
-    def read_blobs(repo: Any, shas: Iterable[str]) -> dict[str, bytes]:
-        wanted = list(shas)
-        counted.blobs += len(wanted)
-        return fetch(repo, wanted)
+    def ask_once(stream: gitio.BlobStream, sha: str) -> None:
+        if sha not in stream.asked:
+            counted.blobs += 1
+        ask(stream, sha)
 
     monkeypatch.setattr(history, "parse_record", parse_record)
-    monkeypatch.setattr(gitio, "read_blobs", read_blobs)
+    monkeypatch.setattr(gitio.BlobStream, "ask", ask_once)
     monkeypatch.setattr(site_history, "_READ", {})
     return counted
 

@@ -1,8 +1,9 @@
 """Benchmark ``xuncha history --round`` against a bare ``git log --name-status`` of the same repository.
 
 Goal (issue 20): the audit trail of a round over 10,000 commits, cold (no ``.xuncha-cache``),
-takes at most 3× ``git log --name-status``: it is one ``git log --raw`` pass, one
-``cat-file --batch`` for the file versions, and the versions parsed on every core.
+takes at most 3× ``git log --name-status``: it is one ``git log --raw`` pass, parsed as it streams
+in, one ``cat-file --batch`` asked for the file versions while the log still runs, and the
+versions parsed on every core.
 
 The repository is generated with ``git fast-import`` (seconds, not minutes): one round of
 ``--units`` units × ``--problems`` problems, each status file written twice (整改中, then

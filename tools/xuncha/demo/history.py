@@ -111,7 +111,9 @@ class Stream:
 
 def build(files: Mapping[str, bytes], matrix: Matrix) -> tuple[bytes, str]:
     """The fast-import stream for ``files`` (relpath → bytes), and a one-line Chinese summary."""
-    index, _ = index_side({p: b for p, b in files.items() if place_of(p)}, lambda kind, file, data: [])
+    index, _ = index_side(
+        {p: b for p, b in files.items() if place_of(p)}, lambda kind, file, data, unfilled=True: []
+    )
     people = _People(matrix, index)
     events = sorted(_events(files, index, people), key=lambda e: (e.date, e.seq))
     groups = _groups(events)

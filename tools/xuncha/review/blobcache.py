@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +23,8 @@ from xuncha.load import cache
 from xuncha.load.cachefolder import CACHE_DIR, folder_for_writing, write_atomically
 
 if TYPE_CHECKING:  # history imports the YAML parser: not needed to read or write the cache
-    from xuncha.review.history import Parsed, VersionKey
+    from xuncha.review.history import Parsed
+    from xuncha.review.targets import VersionKey
 
 FORMAT = 1  # of an entry: (blob id, kind) → data or None
 SHARDS = 64  # blob ids are uniform hex: the first two digits spread versions evenly
@@ -42,26 +43,36 @@ def shard_file(root: Path, shard: int) -> Path:
     return root / CACHE_DIR / f"versions-{shard:02d}.marshal"
 
 
-def load(root: Path, stamp: bytes, wanted: Iterable[VersionKey]) -> dict[VersionKey, Parsed]:
-    """Every version cached with this ``stamp`` in the shards that hold one of ``wanted``.
+class Shelf:
+    """The cached versions, each shard read the first time a version that would lie in it is asked
+    for: the trail asks while ``git log`` still streams in, and one problem's trail reads few shards."""
 
-    Whole shards, not just ``wanted``: :func:`save` rewrites a shard from what was loaded.
-    """
-    found: dict[VersionKey, Parsed] = {}
-    for shard in sorted({shard_of(blob) for blob, _kind in wanted}):
+    def __init__(self, root: Path, stamp: bytes) -> None:
+        self.root, self.stamp = root, stamp
+        self.found: dict[VersionKey, Parsed] = {}  # every version of the shards read so far
+        self.shards: set[int] = set()
+
+    def __contains__(self, key: VersionKey) -> bool:
+        shard = shard_of(key[0])
+        if shard not in self.shards:
+            self.shards.add(shard)
+            self._read(shard)
+        return key in self.found
+
+    def _read(self, shard: int) -> None:
         try:
-            stored, table = marshal.loads(shard_file(root, shard).read_bytes())
-            if stored == stamp:
-                found.update(table)
+            stored, table = marshal.loads(shard_file(self.root, shard).read_bytes())
+            if stored == self.stamp:
+                self.found.update(table)
         except (OSError, EOFError, ValueError, TypeError):
-            continue  # absent, stale or unreadable: its versions are parsed again
-    return found
+            pass  # absent, stale or unreadable: its versions are parsed again
 
 
 def save(
     root: Path, stamp: bytes, known: Mapping[VersionKey, Parsed], fresh: Mapping[VersionKey, Parsed]
 ) -> None:
-    """Add the ``fresh`` versions: rewrite each shard they fall in, with what :func:`load` found there."""
+    """Add the ``fresh`` versions: rewrite each shard they fall in, with what ``known`` holds of it
+    (:attr:`Shelf.found`, which holds all of every shard a fresh version was looked for in)."""
     tables: dict[int, dict[VersionKey, Parsed]] = {shard_of(blob): {} for blob, _kind in fresh}
     for key, data in chain(known.items(), fresh.items()):
         table = tables.get(shard_of(key[0]))

@@ -13,23 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from xuncha.model.findings import Finding
 from xuncha.model.index import Folder, Json, Record
 from xuncha.model.layout import Place
-from xuncha.model.layout import place_of as _place_of
 from xuncha.review.changes import SECTIONS, Change, compare
 from xuncha.review.gitio import Commit, FileChange
 from xuncha.review.pull_request import SchemaCheck, parse_record
-from xuncha.review.targets import PROBLEM_FILES
+from xuncha.review.targets import PROBLEM_FILES, VersionKey, place_of
 from xuncha.review.targets import PROBLEM_ID as PROBLEM_ID  # re-exported: the trail's callers name them here
 from xuncha.review.targets import problem_paths as problem_paths
 from xuncha.review.targets import round_paths as round_paths
 from xuncha.rules.supervisor_metrics import REVIEWED, Merge
 
-# A trail asks each changed path's place three times (versions, records, entries), of ~10,000 paths
-place_of = lru_cache(maxsize=1 << 16)(_place_of)
 DIRECT = "未经审核（直接推送）"
 PROBLEM_KINDS = frozenset({"status", *(name.removesuffix(".yaml") for name in PROBLEM_FILES)})
 ProblemKey = tuple[str, str, str]  # round, unit, problem
@@ -159,19 +155,7 @@ class Entry:
         }
 
 
-VersionKey = tuple[str, str]  # a file version: its blob id and the kind of record it is read as
 Parsed = Json | None  # a file version's data when valid, None when it is not
-
-
-def versions_read(commits: Iterable[Commit], wanted: Callable[[str], bool]) -> dict[VersionKey, str]:
-    """The file versions a trail of the wanted files reads, each with a path it had: what the shell
-    finds cached or parses (what a version parses to depends on its bytes and its kind only)."""
-    read: dict[VersionKey, str] = {}
-    for change in (f for c in commits for f in c.changes if wanted(f.path)):
-        place = place_of(change.path)
-        if place is not None:
-            read.update(((blob, place.kind), change.path) for blob in (change.old, change.new) if blob)
-    return read
 
 
 def parse_versions(

@@ -13,15 +13,24 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import Protocol
 
 from xuncha.load.parse import load_bytes
 from xuncha.load.parse import located as locate
+from xuncha.model.fields import may_hold_placeholder
 from xuncha.model.findings import Finding, Severity, at, by_place
 from xuncha.model.index import Index, Record, build_index
 from xuncha.model.layout import place_of
 from xuncha.review.changes import NONE, SECTIONS, Change, all_records, compare
 
-SchemaCheck = Callable[[str, str, object], list[Finding]]  # (kind, file, data) → findings
+
+class SchemaCheck(Protocol):
+    """(kind, file, data) → findings; ``unfilled=False`` when the text cannot hold the placeholder
+    (:func:`xuncha.model.schemas.check`)."""
+
+    def __call__(self, kind: str, file: str, data: object, /, *, unfilled: bool = True) -> list[Finding]: ...
+
+
 Scorer = Callable[[Index, str, str], str | None]  # (index, round, unit) → the computed total, as text
 
 
@@ -75,7 +84,8 @@ def parse_record(path: str, raw: bytes, check: SchemaCheck) -> tuple[Record | No
     errors = [f for f in loaded.findings if f.severity is Severity.ERROR]
     if place is None or not isinstance(loaded.data, dict) or errors:
         return None, errors
-    errors = [f for f in check(place.kind, path, loaded.data) if f.severity is Severity.ERROR]
+    found = check(place.kind, path, loaded.data, unfilled=may_hold_placeholder(raw))
+    errors = [f for f in found if f.severity is Severity.ERROR]
     return (None if errors else Record(path, place, loaded.data)), errors
 
 

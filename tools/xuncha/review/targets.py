@@ -7,11 +7,21 @@ so that ``xuncha history`` can start ``git log`` before it loads them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from xuncha.model.layout import place_of as _place_of
+
+if TYPE_CHECKING:
+    from xuncha.review.gitio import Commit
 
 PROBLEM_ID = re.compile(r"^(?P<round>[^/]+)/(?P<unit>[^/]+)/(?P<problem>P[0-9]{2,3}(\.[0-9]{1,3}){0,2})$")
 # Files whose changes may concern one problem; the rest of a folder concerns the unit.
 PROBLEM_FILES = ("feedback.yaml", "plan.yaml", "extensions.yaml", "supervision.yaml")
+# A trail asks each changed path's place several times (versions, records, entries), of ~10,000 paths
+place_of = lru_cache(maxsize=1 << 16)(_place_of)
+VersionKey = tuple[str, str]  # a file version: its blob id and the kind of record it is read as
 
 
 def problem_paths(round_id: str, unit: str, problem: str) -> Callable[[str], bool]:
@@ -24,3 +34,12 @@ def problem_paths(round_id: str, unit: str, problem: str) -> Callable[[str], boo
 def round_paths(round_id: str) -> Callable[[str], bool]:
     prefix = f"rounds/{round_id}/"
     return lambda path: path.startswith(prefix)
+
+
+def versions(commit: Commit, wanted: Callable[[str], bool]) -> Iterator[tuple[VersionKey, str]]:
+    """The file versions of the wanted files a commit's changes name (before and after), each with
+    its path: what a trail parses (what a version parses to depends on its bytes and its kind only)."""
+    for change in commit.changes:
+        place = place_of(change.path) if wanted(change.path) else None
+        if place is not None:
+            yield from (((blob, place.kind), change.path) for blob in (change.old, change.new) if blob)

@@ -23,11 +23,15 @@ from typing import TYPE_CHECKING, TypeVar
 from xuncha.load import forked
 from xuncha.load.collector import without_collector
 from xuncha.model import schemas
+from xuncha.review import targets
 
 if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported where used
     from git import Repo
 
-    from xuncha.review.history import Entry, Parsed, ProblemKey, VersionKey
+    from xuncha.review.blobcache import Shelf
+    from xuncha.review.gitio import BlobStream, Commit
+    from xuncha.review.history import Entry, Parsed, ProblemKey
+    from xuncha.review.targets import VersionKey
     from xuncha.rules.supervisor_metrics import Merge
 
 
@@ -53,26 +57,44 @@ def read_trail(
     """The trail of the wanted files on the line ending at ``tip``: one ``git log``, one blob batch.
 
     While git walks the history, the modules that read the changes (the rules among them) are
-    imported. File versions parsed by an earlier run come from the cache (:mod:`xuncha.blobcache`);
-    only the others are read from git and parsed, on every core, and then kept for the next run.
+    imported, and the file versions the commits name are looked up as they stream in: those an
+    earlier run parsed come from the cache (:mod:`xuncha.review.blobcache`), the others are asked of
+    ``cat-file`` at once. Those are parsed on every core, and then kept for the next run.
     """
     from xuncha.review import blobcache, gitio
 
-    commits = gitio.log(repo, tip, partial(importlib.import_module, "xuncha.review.history"))[0]
+    cached = blobcache.Shelf(root, blobcache.fingerprint(schemas.schema_dir(root)))
+    with gitio.BlobStream(repo) as fetch:
+        named = _Named(wanted, cached, fetch)
+        importing = partial(importlib.import_module, "xuncha.review.history")
+        commits, _ = gitio.log(repo, tip, importing, named.add)
+        blobs = fetch.blobs()
     from xuncha.review import history  # imported while git walked the history
 
-    stamp = blobcache.fingerprint(schemas.schema_dir(root))
-    named = history.versions_read(commits, wanted)
-    known = blobcache.load(root, stamp, named)
-    todo = [(key, path) for key, path in named.items() if key not in known]
-    blobs = gitio.read_blobs(repo, (blob for (blob, _kind), _path in todo))
+    todo = [(key, path) for key, path in named.paths.items() if key not in cached.found]
     found, fresh = _parsed_meanwhile(
         root, todo, blobs, partial(history.approvals, commits, gitio.resolve(repo, tip))
     )
-    entries = history.trail(commits, found, history.Versions({**known, **fresh}), wanted, problem)
+    entries = history.trail(commits, found, history.Versions({**cached.found, **fresh}), wanted, problem)
     if fresh:
-        blobcache.save(root, stamp, known, fresh)
+        blobcache.save(root, cached.stamp, cached.found, fresh)
     return entries
+
+
+class _Named:
+    """The file versions a trail reads, each with the newest path that held it, gathered as
+    ``git log`` streams in (newest commit first); those not cached are asked of git at once."""
+
+    def __init__(self, wanted: Callable[[str], bool], cached: Shelf, fetch: BlobStream) -> None:
+        self.wanted, self.cached, self.fetch = wanted, cached, fetch
+        self.paths: dict[VersionKey, str] = {}
+
+    def add(self, commit: Commit) -> None:
+        for key, path in targets.versions(commit, self.wanted):
+            if key not in self.paths:
+                self.paths[key] = path
+                if key not in self.cached:
+                    self.fetch.ask(key[0])
 
 
 def _parsed_meanwhile(
@@ -92,6 +114,7 @@ def _parsed_meanwhile(
     return made, {key: data for rows in done for key, data in rows}
 
 
+@without_collector  # splitting the trail per problem makes as many small objects again
 def read(root: Path) -> Trails:
     """All problems' trails on the mainline (as ``xuncha history``: main, else HEAD), kept per tip.
 
