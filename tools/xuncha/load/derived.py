@@ -11,10 +11,11 @@ checkout computes every time. Deleting ``.xuncha-cache/`` is always safe. ``scor
 also reads the git history, which no stamp covers: it is never replayed.
 
 The granularity is the whole repository: any change to any input recomputes the whole
-answer (the parse cache still spares the unchanged files their parsing). Per-round reuse (a
-one-file change recomputing only the rounds that depend on it) is left out: an answer also
-carries whole-repository counts (files left out, validation errors), so per-round parts
-would need their own inputs worked out rule by rule.
+answer (the parse cache still spares the unchanged files their parsing, and the verdict is
+brought up to date by rounds: :func:`xuncha.pipeline.validate`). Per-round reuse of deadlines
+and scores (a one-file change recomputing only the rounds that depend on it) is left out: an
+answer also carries whole-repository counts (files left out, validation errors), so per-round
+parts would need their own inputs worked out rule by rule.
 
 What it buys (``tools/bench/bench_repeat.py --runs 5``, whole processes, alternated runs,
 medians, a shared 2-core machine at load ~2.8): asked again with nothing changed, ``overdue``
