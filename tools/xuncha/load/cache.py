@@ -9,7 +9,7 @@ and it is always hashed. The whole cache is dropped when the schemas, xuncha or
 Python change.
 
 Stored with ``marshal``, not ``pickle``: records are plain dicts, lists and scalars,
-which marshal writes ~7x faster (a one-file run rewrites the whole cache) and reads
+which marshal writes ~7x faster (a run rewrites whole shards) and reads
 as fast; it is as (un)trusted as pickle and tied to the Python version, hence the
 version in the fingerprint and the fallback to "no cache" on anything unreadable.
 

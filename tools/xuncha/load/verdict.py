@@ -142,12 +142,6 @@ def last(root: Root) -> Replayed | None:
     return Replayed(stamps, racy, rows, files) if version == FORMAT else None
 
 
-def replay(root: Root, now: Inputs | None = None) -> Replayed | None:
-    """The last verdict, if none of its inputs changed since (``now``: the inputs as just stamped)."""
-    known = last(root)
-    return known if known is not None and not known.changed(root, now) else None
-
-
 def unchanged(root: Root, stamps: Stamp, racy: dict[str, bytes | None], now: Inputs | None = None) -> bool:
     """Whether the inputs are still those ``stamps`` (and, for the racy ones, ``racy``) recorded."""
     return not changed(root, stamps, racy, now)
@@ -163,7 +157,9 @@ def changed(root: Root, stamps: Stamp, racy: dict[str, bytes | None], now: Input
         differ = set()
     else:
         differ = {key for key in current.keys() | stamps.keys() if current.get(key) != stamps.get(key)}
-    racy_changed = {key for key, content in racy.items() if _content(_path(root, key)) != content}
+    racy_changed = {
+        key for key, content in racy.items() if key not in differ and _content(_path(root, key)) != content
+    }
     return differ | racy_changed
 
 
