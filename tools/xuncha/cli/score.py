@@ -18,11 +18,11 @@ from xuncha.cli.main import EXIT_FINDINGS, cli, emit, repository
 from xuncha.load import derived
 from xuncha.model.findings import Severity
 from xuncha.model.index import Index
+from xuncha.model.merges import Merge
 from xuncha.render import score as shown
 from xuncha.rules import scoring
 from xuncha.rules.rubrics import SUPERVISORS, load_setting
 from xuncha.rules.scoring import Sheet, round_units
-from xuncha.rules.supervisor_metrics import Merge
 from xuncha.rules.supervisor_scoring import score_supervisors
 from xuncha.rules.workdays import CalendarGap
 

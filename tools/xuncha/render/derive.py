@@ -12,13 +12,13 @@ from dataclasses import replace
 from datetime import date
 
 from xuncha.model.index import Index
+from xuncha.model.merges import Merge
 from xuncha.render.md import BLUE, GREEN, GREY, RED, YELLOW, Light
 from xuncha.render.model import DueRow, LeafView, ScoreRow, SiteModel, UnitView
 from xuncha.render.progress import is_completed
 from xuncha.rules import deadlines, follow_up, scoring
 from xuncha.rules.deadlines import Obligation, State
 from xuncha.rules.rubrics import SUPERVISORS, Setting
-from xuncha.rules.supervisor_metrics import Merge
 from xuncha.rules.supervisor_scoring import score_supervisors
 from xuncha.rules.workdays import CalendarGap
 

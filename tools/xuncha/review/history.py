@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from xuncha.model.findings import Finding
 from xuncha.model.index import Folder, Json, Record
 from xuncha.model.layout import Place
+from xuncha.model.merges import REVIEWED, Merge
 from xuncha.review.changes import SECTIONS, Change, compare
 from xuncha.review.gitio import Commit, FileChange
 from xuncha.review.pull_request import SchemaCheck, parse_record
@@ -24,7 +25,6 @@ from xuncha.review.targets import PROBLEM_FILES, VersionKey, place_of
 from xuncha.review.targets import PROBLEM_ID as PROBLEM_ID  # re-exported: the trail's callers name them here
 from xuncha.review.targets import problem_paths as problem_paths
 from xuncha.review.targets import round_paths as round_paths
-from xuncha.rules.supervisor_metrics import REVIEWED, Merge
 
 DIRECT = "未经审核（直接推送）"
 PROBLEM_KINDS = frozenset({"status", *(name.removesuffix(".yaml") for name in PROBLEM_FILES)})

@@ -25,6 +25,7 @@ from typing import Any
 
 from xuncha.model.findings import Finding, at
 from xuncha.model.index import Folder, Index, Record
+from xuncha.model.lifecycle import DONE
 from xuncha.rules.profiles import Event, Light, Profile, Rule
 from xuncha.rules.workdays import (
     CalendarGap,
@@ -36,7 +37,7 @@ from xuncha.rules.workdays import (
     shift,
 )
 
-DONE_STATES = frozenset({"已完成", "已销号"})
+DONE_STATES = DONE  # the states that end a problem's rectification
 People = tuple[str, str, str]  # as the plan entry names them, in PLAN_ROLES order
 PLAN_ROLES = {"责任人": 0, "牵头领导": 1, "牵头部门": 2}
 PROBLEM = "problem"

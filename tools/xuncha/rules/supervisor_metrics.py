@@ -19,6 +19,7 @@ from datetime import date
 from fractions import Fraction
 
 from xuncha.model.index import Folder, Json
+from xuncha.model.merges import GROUP, REVIEWED, SUPERVISOR, Merge
 from xuncha.rules import metrics
 from xuncha.rules.deadlines import Obligation
 from xuncha.rules.metrics import Fact
@@ -26,31 +27,9 @@ from xuncha.rules.profiles import Light
 from xuncha.rules.urging import reference
 from xuncha.rules.workdays import Offset, WorkCalendar, shift
 
-SUPERVISOR, GROUP = "supervisor", "group"
-# which records each role reviews by merging (seed 000 annex 1; owners.yaml)
-REVIEWED = {
-    SUPERVISOR: frozenset({"status", "reports", "supervision", "clues"}),
-    GROUP: frozenset({"plan", "extensions"}),
-}
 CHECKS = frozenset({"抽查", "回头看"})
 URGING = frozenset({"督办函", "约谈"})
 DECIDED = frozenset({"退回", "通过"})
-
-
-@dataclass(frozen=True)
-class Merge:
-    """One commit's change to a unit folder's record, as git history tells it: written when, and
-    merged (approved) when and by whom — ``merged`` None when it was pushed straight to main."""
-
-    round: str
-    unit: str
-    file: str
-    kind: str
-    commit: str
-    authored: str
-    merged: str | None
-    approver: str | None
-    closes: tuple[str, ...] = ()  # problems this change closed (销号)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from datetime import date
 
 from xuncha.model.index import Folder, Index
+from xuncha.model.merges import GROUP, SUPERVISOR, Merge
 from xuncha.rules import scoring
 from xuncha.rules.deadlines import Obligation
 from xuncha.rules.rubrics import Rubric, Setting
 from xuncha.rules.scoring import Sheet
-from xuncha.rules.supervisor_metrics import GROUP, SUPERVISOR, BodyContext, Duty, Merge, compute
+from xuncha.rules.supervisor_metrics import BodyContext, Duty, compute
 
 NO_HISTORY = "没有 git 历史：合并请求是否及时审核、是否未经审核直接推送（第1.2、1.3项和销号是否经审核）未计入"
 

@@ -28,11 +28,11 @@ from xuncha.review import targets
 if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported where used
     from git import Repo
 
+    from xuncha.model.merges import Merge
     from xuncha.review.blobcache import Shelf
     from xuncha.review.gitio import BlobStream, Commit
     from xuncha.review.history import Entry, Parsed, ProblemKey
     from xuncha.review.targets import VersionKey
-    from xuncha.rules.supervisor_metrics import Merge
 
 
 _M = TypeVar("_M")

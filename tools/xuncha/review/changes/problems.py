@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xuncha.model.index import Folder, Json, iter_nodes
+from xuncha.model.lifecycle import DONE, NEXT, REOPENED, START_STATES
 from xuncha.review.changes.diff import Comparer, Diff
 from xuncha.review.changes.lists import added
 from xuncha.review.changes.wording import NONE, comma, evidence, labelled, parts
-from xuncha.rules.checks.lifecycle import DONE, NEXT, REOPENED, START_STATES
 
 CLOSED, COMPLETED = "已销号", "已完成"
 

@@ -6,21 +6,7 @@ from collections.abc import Iterator
 
 from xuncha.model.findings import Finding, at
 from xuncha.model.index import Index, Record
-
-# A log may start at any state but a close: ledgers imported after the fact often
-# know only the outcome, while a close is always the reviewer's step after completion.
-START_STATES = frozenset({"未启动", "整改中", "基本完成", "已完成", "长期整改"})
-REOPENED = "整改中"
-DONE = frozenset({"已完成", "已销号"})
-# state → states that may follow it (a reopen from DONE also needs `reopen`)
-NEXT: dict[str, frozenset[str]] = {
-    "未启动": frozenset({"整改中", "长期整改"}),
-    "整改中": frozenset({"整改中", "基本完成", "已完成", "长期整改"}),
-    "基本完成": frozenset({"基本完成", "整改中", "已完成", "长期整改"}),
-    "长期整改": frozenset({"长期整改", "整改中", "基本完成", "已完成"}),
-    "已完成": frozenset({"已销号", REOPENED}),
-    "已销号": frozenset({REOPENED}),
-}
+from xuncha.model.lifecycle import DONE, NEXT, REOPENED, START_STATES
 
 
 def log_follows_lifecycle(index: Index) -> Iterator[Finding]:
