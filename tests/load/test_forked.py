@@ -66,14 +66,26 @@ def test_a_worker_that_dies_costs_only_its_chunks_done_again_here() -> None:
     assert results == [n + 1 for n in range(30)]
 
 
-def test_a_failure_here_stops_and_reaps_the_workers() -> None:
+def test_a_failure_here_stops_and_reaps_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            started.append(pid)
+        return pid
+
     def meanwhile() -> None:
         raise RuntimeError("preparation failed")
 
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", fork)
     with pytest.raises(RuntimeError, match="preparation failed"):
         forked.run(square_and_pid, list(range(50)), 3, meanwhile)
-    with pytest.raises(ChildProcessError):  # no worker left behind, not even a zombie
-        os.waitpid(-1, os.WNOHANG)
+    assert len(started) == 2
+    for pid in started:  # no worker left behind, not even a zombie (other tests' children aside)
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def test_more_chunks_than_one_byte_can_number_is_refused() -> None:
