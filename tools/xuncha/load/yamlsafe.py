@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 from yaml import MappingNode, ScalarNode, SequenceNode
@@ -66,9 +67,7 @@ class Loader(yaml.CSafeLoader):
             return SEQ if kind is SequenceNode else MAP
         if implicit[0]:
             scalar = value or ""  # a scalar's value is always text; None is for collections
-            for tag, pattern in _BY_FIRST.get(scalar[:1], _WILDCARDS):
-                if pattern.match(scalar):
-                    return tag
+            return _short_tag(scalar) if len(scalar) <= SHARED_LENGTH else _tag(scalar)
         return STR
 
     def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
@@ -76,6 +75,20 @@ class Loader(yaml.CSafeLoader):
 
     def ascend_resolver(self) -> None:
         """No path resolvers are registered: nothing to track per level."""
+
+
+def _tag(scalar: str) -> str:
+    """The tag of a plain scalar: the first resolver whose pattern matches it."""
+    for tag, pattern in _BY_FIRST.get(scalar[:1], _WILDCARDS):
+        if pattern.match(scalar):
+            return tag
+    return STR
+
+
+# Keys, dates, states and ids repeat in every file: their tags are looked up, not matched again.
+# Composing the 10,000 file versions of the history benchmark takes 0.22 s of CPU instead of
+# 0.26 s (4 alternated rounds in one process). Long texts are unique: matched, not kept.
+_short_tag = lru_cache(maxsize=1 << 16)(_tag)
 
 
 def compose(text: str) -> yaml.Node | None:
