@@ -136,3 +136,19 @@ def test_spread_deals_every_item_once_and_forks_only_for_enough_of_them() -> Non
     assert jobs == 2 and len(chunks) == forked.MAX_CHUNKS
     assert sorted(i for chunk in chunks for i in chunk) == many
     assert forked.spread([], 2) == ([], 1)
+
+
+def test_deal_keeps_each_group_whole_and_evens_the_chunks() -> None:
+    groups = [
+        list(range(start, start + size)) for start, size in ((0, 400), (400, 30), (430, 30), (460, 200))
+    ]
+    groups += [[1000 + i] for i in range(60)]  # many small folders
+    chunks, jobs = forked.deal(groups, 2)
+    assert jobs == 2 and len(chunks) == 16
+    dealt = [group for chunk in chunks for group in chunk]
+    assert sorted(map(tuple, dealt)) == sorted(map(tuple, groups))  # every group once, whole
+    sizes = sorted(sum(map(len, chunk)) for chunk in chunks)
+    assert sizes == [5] * 12 + [30, 30, 200, 400]  # the small folders even out the chunks the large left
+    few, jobs = forked.deal([[1, 2], [3]], 4)
+    assert jobs == 1 and len(few) == 2
+    assert forked.deal([], 2) == ([], 1)

@@ -8,6 +8,7 @@ repository with a reviewed merge and a direct push, built with ``xuncha build``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -275,3 +276,27 @@ def test_built_pages_are_the_same_from_the_cache(
     assert pages and pages == sorted(p.relative_to(warm) for p in (warm / "rounds").rglob("*.html"))
     assert all((cold / p).read_bytes() == (warm / p).read_bytes() for p in pages)
     assert "未通过校验，无法解读" in (cold / "rounds" / ROUND / UNIT / "P02.html").read_text(encoding="utf-8")
+
+
+def test_folders_read_on_several_processes_give_the_trail_read_in_one(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each unit folder's changes are read whole by one process; the trail is the same as one
+    process reading them all, cold and from the cache the workers' versions were kept in."""
+    demo = tmp_path / "demo"
+    assert run_cli("--root", REPO, "demo-history", demo).exit_code == 0
+    repo = open_repo(demo)
+
+    def whole() -> list[history.Entry]:
+        return site_history.read_trail(demo, repo, "main", history.any_reviewed_path)
+
+    monkeypatch.setattr(site_history.os, "cpu_count", lambda: 1)
+    alone = whole()
+    shutil.rmtree(demo / CACHE_DIR)
+    forks: list[int] = []
+    real_fork = os.fork
+    monkeypatch.setattr(site_history.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    spread = whole()
+    assert len(forks) == 2 and len({e.place.unit for e in alone}) > 5
+    assert spread == alone and whole() == alone and len(forks) == 4

@@ -15,6 +15,7 @@ run misses its goal (1.13× and 1.08× a bare libyaml parse).
 
 from __future__ import annotations
 
+import heapq
 import marshal
 import os
 import signal
@@ -67,6 +68,21 @@ def spread(todo: Sequence[_C], jobs: int) -> tuple[list[Sequence[_C]], int]:
     jobs = jobs if len(todo) >= WORTH_FORKING else 1
     count = min(MAX_CHUNKS, max(jobs * 8, len(todo) // PER_CHUNK))
     return ([todo[i::count] for i in range(count)] if todo else []), jobs
+
+
+def deal(groups: Sequence[Sequence[_C]], jobs: int) -> tuple[list[list[Sequence[_C]]], int]:
+    """Groups that must stay whole (a unit folder's changes) dealt into chunks of about equal size,
+    the largest first, each to the lightest chunk; and the jobs worth starting for them."""
+    size = sum(len(group) for group in groups)
+    jobs = jobs if size >= WORTH_FORKING else 1
+    count = min(len(groups), MAX_CHUNKS, max(jobs * 8, size // PER_CHUNK))
+    chunks: list[list[Sequence[_C]]] = [[] for _ in range(count)]
+    lightest = [(0, i) for i in range(count)]  # a heap of (size, chunk)
+    for group in sorted(groups, key=len, reverse=True):
+        load, i = heapq.heappop(lightest)
+        chunks[i].append(group)
+        heapq.heappush(lightest, (load + len(group), i))
+    return chunks, jobs
 
 
 def _draw(work: Callable[[_C], _R], chunks: Sequence[_C], tickets: int) -> Iterator[tuple[int, _R]]:

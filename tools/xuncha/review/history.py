@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from xuncha.model.findings import Finding
+from xuncha.model.findings import Finding, Row
 from xuncha.model.index import Folder, Json, Record
 from xuncha.model.layout import Place
 from xuncha.model.merges import REVIEWED, Merge
@@ -83,6 +83,9 @@ class Approval:
         }
 
 
+UNREVIEWED = Approval(False)
+
+
 def approvals(commits: Sequence[Commit], tip: str) -> dict[str, Approval]:
     """For every commit reachable from ``tip``: the mainline commit that brought it in.
 
@@ -107,7 +110,7 @@ def approvals(commits: Sequence[Commit], tip: str) -> dict[str, Approval]:
         else:
             number = pull_request(commit.message)
             squash = Approval(True, sha, commit.committer, commit.committed[:10], number, squash=True)
-            found[sha] = squash if number is not None else Approval(False)
+            found[sha] = squash if number is not None else UNREVIEWED
     return found
 
 
@@ -189,25 +192,70 @@ class Versions:
         return None if place is None or data is None else Record(path, place, data)
 
 
-def trail(
+Step = tuple[int, FileChange]  # a change to a wanted file, with its commit's place in the trail
+Meaning = tuple[tuple[Change, ...], tuple[Finding, ...]] | None  # a step's lines and findings, if any
+MeaningRow = (
+    tuple[tuple[tuple[str, str, str | None, str | None, tuple[str, ...]], ...], tuple[Row, ...]] | None
+)
+
+
+def steps(commits: Sequence[Commit], wanted: Callable[[str], bool]) -> list[Step]:
+    """Every change to the wanted files, oldest first."""
+    return [
+        (i, change) for i, commit in enumerate(commits) for change in commit.changes if wanted(change.path)
+    ]
+
+
+def folder_of(step: Step) -> tuple[str | None, str | None]:
+    """The unit folder a step belongs to: the meaning of a change reads no other folder (its plan
+    and extensions as of that commit), so the steps of different folders can be read apart."""
+    place = place_of(step[1].path)
+    return (place.round, place.unit) if place is not None else (None, None)
+
+
+def meanings(todo: Iterable[Step], versions: Versions) -> list[Meaning]:
+    """What each step means, in order: all the steps of a folder must be among ``todo``."""
+    context: dict[tuple[str, str], Folder] = {}
+    return [_meaning(change, versions, context) for _, change in todo]
+
+
+def assemble(
     commits: Sequence[Commit],
     found: Mapping[str, Approval],
-    versions: Versions,
-    wanted: Callable[[str], bool],
+    todo: Sequence[Step],
+    meant: Sequence[Meaning],
     problem: str | None = None,
 ) -> list[Entry]:
-    """Every change to the wanted files, oldest first; with ``problem``, only lines about it."""
-    context: dict[tuple[str, str], Folder] = {}
+    """The trail: each step that means something, with its commit and approval; with ``problem``,
+    only lines about it."""
     entries: list[Entry] = []
-    for commit in commits:
-        for change in commit.changes:
-            if wanted(change.path):
-                entry = _entry(commit, change, found, versions, context)
-                if entry is not None and problem is not None:
-                    entry = narrow(entry, problem)
-                if entry is not None:
-                    entries.append(entry)
+    for (i, change), meaning in zip(todo, meant, strict=True):
+        place = place_of(change.path)
+        if meaning is None or place is None:
+            continue
+        commit = commits[i]
+        entry = Entry(commit, change.path, place, found.get(commit.sha, UNREVIEWED), *meaning)
+        kept = entry if problem is None else narrow(entry, problem)
+        if kept is not None:
+            entries.append(kept)
     return entries
+
+
+def meaning_row(meaning: Meaning) -> MeaningRow:
+    """Plain data for ``marshal``: how a meaning read by a worker travels back."""
+    if meaning is None:
+        return None
+    lines, findings = meaning
+    return tuple((c.section, c.text, c.round, c.unit, c.problems) for c in lines), tuple(
+        f.as_row() for f in findings
+    )
+
+
+def from_row(row: MeaningRow) -> Meaning:
+    if row is None:
+        return None
+    lines, findings = row
+    return tuple(Change(*line) for line in lines), tuple(Finding.from_row(f) for f in findings)
 
 
 def narrow(entry: Entry, problem: str) -> Entry | None:
@@ -276,26 +324,17 @@ def by_problem(entries: Iterable[Entry]) -> dict[ProblemKey, list[Entry]]:
     return grouped
 
 
-def _entry(
-    commit: Commit,
-    change: FileChange,
-    found: Mapping[str, Approval],
-    versions: Versions,
-    context: dict[tuple[str, str], Folder],
-) -> Entry | None:
+def _meaning(change: FileChange, versions: Versions, context: dict[tuple[str, str], Folder]) -> Meaning:
     old, new = versions.get(change.path, change.old), versions.get(change.path, change.new)
     place = place_of(change.path)
     if place is None:
         return None
-    approval = found.get(commit.sha, Approval(False))
     if (change.new is not None and new is None) or (old is None and new is None):
         line = Change("files", f"{change.path} 的这一版本未通过校验，无法解读", place.round, place.unit)
-        return Entry(commit, change.path, place, approval, (line,), ())
+        return (line,), ()
     folder = _context(context, place.round, place.unit, new)
     diff = compare(old, new, folder)
-    if not diff.changes:
-        return None
-    return Entry(commit, change.path, place, approval, tuple(diff.changes), tuple(diff.findings))
+    return (tuple(diff.changes), tuple(diff.findings)) if diff.changes else None
 
 
 def _is_status(path: str, problem: str) -> bool:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from xuncha.model.layout import place_of as _place_of
 
 if TYPE_CHECKING:
-    from xuncha.review.gitio import Commit
+    from xuncha.review.gitio import Commit, FileChange
 
 PROBLEM_ID = re.compile(r"^(?P<round>[^/]+)/(?P<unit>[^/]+)/(?P<problem>P[0-9]{2,3}(\.[0-9]{1,3}){0,2})$")
 # Files whose changes may concern one problem; the rest of a folder concerns the unit.
@@ -36,10 +36,16 @@ def round_paths(round_id: str) -> Callable[[str], bool]:
     return lambda path: path.startswith(prefix)
 
 
-def versions(commit: Commit, wanted: Callable[[str], bool]) -> Iterator[tuple[VersionKey, str]]:
-    """The file versions of the wanted files a commit's changes name (before and after), each with
-    its path: what a trail parses (what a version parses to depends on its bytes and its kind only)."""
+def versions(commit: Commit, wanted: Callable[[str], bool]) -> Iterator[VersionKey]:
+    """The file versions of the wanted files a commit's changes name (before and after): what a
+    trail parses (what a version parses to depends on its bytes and its kind only)."""
     for change in commit.changes:
-        place = place_of(change.path) if wanted(change.path) else None
-        if place is not None:
-            yield from (((blob, place.kind), change.path) for blob in (change.old, change.new) if blob)
+        if wanted(change.path):
+            yield from (key for key, _path in change_versions(change))
+
+
+def change_versions(change: FileChange) -> Iterator[tuple[VersionKey, str]]:
+    """The versions one change names (before and after), each with the change's path."""
+    place = place_of(change.path)
+    if place is not None:
+        yield from (((blob, place.kind), change.path) for blob in (change.old, change.new) if blob)

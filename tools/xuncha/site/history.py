@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections import ChainMap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +32,8 @@ if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported w
     from xuncha.model.merges import Merge
     from xuncha.review.blobcache import Shelf
     from xuncha.review.gitio import BlobStream, Commit
-    from xuncha.review.history import Entry, Parsed, ProblemKey
+    from xuncha.review.history import Entry, Meaning, MeaningRow, Parsed, ProblemKey, Step
+    from xuncha.review.pull_request import SchemaCheck
     from xuncha.review.targets import VersionKey
 
 
@@ -59,7 +61,10 @@ def read_trail(
     While git walks the history, the modules that read the changes (the rules among them) are
     imported, and the file versions the commits name are looked up as they stream in: those an
     earlier run parsed come from the cache (:mod:`xuncha.review.blobcache`), the others are asked of
-    ``cat-file`` at once. Those are parsed on every core, and then kept for the next run.
+    ``cat-file`` at once. Then each unit folder's changes are read whole by one process, on every
+    core: its versions not cached are parsed, and what each change means is worked out (the
+    meaning of a change reads only its own folder's plan and extensions). The versions parsed are
+    kept for the next run.
     """
     from xuncha.review import blobcache, gitio
 
@@ -71,47 +76,76 @@ def read_trail(
         blobs = fetch.blobs()
     from xuncha.review import history  # imported while git walked the history
 
-    todo = [(key, path) for key, path in named.paths.items() if key not in cached.found]
-    found, fresh = _parsed_meanwhile(
-        root, todo, blobs, partial(history.approvals, commits, gitio.resolve(repo, tip))
+    todo = history.steps(commits, wanted)
+    found, (meant, fresh) = _read_meanwhile(
+        root, todo, cached.found, blobs, partial(history.approvals, commits, gitio.resolve(repo, tip))
     )
-    entries = history.trail(commits, found, history.Versions({**cached.found, **fresh}), wanted, problem)
+    entries = history.assemble(commits, found, todo, meant, problem)
     if fresh:
         blobcache.save(root, cached.stamp, cached.found, fresh)
     return entries
 
 
 class _Named:
-    """The file versions a trail reads, each with the newest path that held it, gathered as
-    ``git log`` streams in (newest commit first); those not cached are asked of git at once."""
+    """The file versions a trail reads, gathered as ``git log`` streams in; those not cached are
+    asked of git at once."""
 
     def __init__(self, wanted: Callable[[str], bool], cached: Shelf, fetch: BlobStream) -> None:
         self.wanted, self.cached, self.fetch = wanted, cached, fetch
-        self.paths: dict[VersionKey, str] = {}
+        self.seen: set[VersionKey] = set()
 
     def add(self, commit: Commit) -> None:
-        for key, path in targets.versions(commit, self.wanted):
-            if key not in self.paths:
-                self.paths[key] = path
+        for key in targets.versions(commit, self.wanted):
+            if key not in self.seen:
+                self.seen.add(key)
                 if key not in self.cached:
                     self.fetch.ask(key[0])
 
 
-def _parsed_meanwhile(
+def _read_meanwhile(
     root: Path,
-    todo: Sequence[tuple[VersionKey, str]],
+    todo: Sequence[Step],
+    known: dict[VersionKey, Parsed],
     blobs: Mapping[str, bytes],
     meanwhile: Callable[[], _M],
-) -> tuple[_M, dict[VersionKey, Parsed]]:
-    """Parse the versions no earlier run left in the cache on every core, ``meanwhile`` running here."""
+) -> tuple[_M, tuple[list[Meaning], dict[VersionKey, Parsed]]]:
+    """What each step means, and the versions no earlier run left in the cache parsed, one unit
+    folder's steps at a time on every core; ``meanwhile`` runs here."""
     from xuncha.review import history
 
-    work = partial(
-        history.parse_versions, blobs=blobs, check=partial(schemas.check, schemas.schema_dir(root))
-    )
-    chunks, jobs = forked.spread(todo, os.cpu_count() or 1)
+    folders: dict[tuple[str | None, str | None], list[int]] = {}
+    for n, step in enumerate(todo):
+        folders.setdefault(history.folder_of(step), []).append(n)
+    check = partial(schemas.check, schemas.schema_dir(root))
+    work = partial(_read_folders, todo=todo, known=known, blobs=blobs, check=check)
+    chunks, jobs = forked.deal(list(folders.values()), os.cpu_count() or 1)
     done, made = forked.run(work, chunks, jobs, meanwhile)
-    return made, {key: data for rows in done for key, data in rows}
+    meant: list[Meaning] = [None] * len(todo)
+    fresh: dict[VersionKey, Parsed] = {}
+    for rows, parsed in done:
+        for n, row in rows:
+            meant[n] = history.from_row(row)
+        fresh.update(parsed)
+    return made, (meant, fresh)
+
+
+def _read_folders(
+    chunk: Sequence[Sequence[int]],
+    todo: Sequence[Step],
+    known: dict[VersionKey, Parsed],
+    blobs: Mapping[str, bytes],
+    check: SchemaCheck,
+) -> tuple[list[tuple[int, MeaningRow]], list[tuple[VersionKey, Parsed]]]:
+    """The meanings of some folders' steps (each folder whole) as plain data, with the versions
+    they read that were not cached, parsed: what a worker hands back."""
+    from xuncha.review import history
+
+    picked = [n for folder in chunk for n in folder]
+    steps = [todo[n] for n in picked]
+    named = dict(version for _, change in steps for version in targets.change_versions(change))
+    parsed = history.parse_versions([kp for kp in named.items() if kp[0] not in known], blobs, check)
+    meant = history.meanings(steps, history.Versions(ChainMap(dict(parsed), known)))
+    return [(n, history.meaning_row(m)) for n, m in zip(picked, meant, strict=True)], parsed
 
 
 @without_collector  # splitting the trail per problem makes as many small objects again
