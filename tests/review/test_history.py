@@ -221,10 +221,9 @@ MEETING = "  - id: M1\n    kind: 专题民主生活会\n    date: 2025-07-10\n"
 
 
 def test_merges_for_the_supervisor_assessment(ledger: Git) -> None:
-    from xuncha.review.gitio import open_repo
     from xuncha.site.history import read_trail
 
-    entries = read_trail(ledger.root, open_repo(ledger.root), "main", trail.round_paths("2025-t-r1"))
+    entries = read_trail(ledger.root, "main", trail.round_paths("2025-t-r1"))
     rows = [(m.kind, m.authored, m.merged, m.approver, m.closes) for m in trail.merges(entries)]
     assert rows == [
         ("feedback", "2025-06-30", None, None, ()),  # the first import, pushed straight to main
@@ -261,18 +260,17 @@ def test_json_trail_printer_matches_the_standard_encoder() -> None:
 
 
 def test_the_log_is_read_while_other_work_is_done_and_a_failing_git_is_a_chinese_error(ledger: Git) -> None:
-    from xuncha.review import gitio
+    from xuncha.review import gitlog
 
-    repo = gitio.open_repo(ledger.root)
-    commits, made = gitio.log(repo, "main", lambda: "meanwhile")
-    assert made == "meanwhile" and commits[-1].sha == gitio.resolve(repo, "main")
-    with pytest.raises(gitio.GitError, match=r"git log 失败：.*no-such-option"):
-        gitio._run_meanwhile(repo, lambda: None, bytes, "log", "--no-such-option")
+    commits, made = gitlog.log(ledger.root, "main", lambda: "meanwhile")
+    assert made == "meanwhile" and commits[-1].sha == gitlog.resolve(ledger.root, "main")
+    with pytest.raises(gitlog.GitError, match=r"git log 失败：.*no-such-option"):
+        gitlog.run_meanwhile(ledger.root, lambda: None, bytes, "log", "--no-such-option")
 
 
 def test_the_log_is_parsed_as_it_streams_in_whatever_blocks_git_writes(tmp_path: Path) -> None:
     """Records longer than a pipe read (a 90 KB message) arrive whole, oldest commit first."""
-    from xuncha.review import gitio
+    from xuncha.review import gitlog
 
     root = tmp_path / "repo"
     _copy_minimal(root)
@@ -282,7 +280,7 @@ def test_the_log_is_parsed_as_it_streams_in_whatever_blocks_git_writes(tmp_path:
     for day in range(1, 4):
         write(root, P011, status("P01.1", f"date: 2025-07-0{day}, state: 整改中"))
         git.commit(f"第 {day} 次\n\n{long}", day=f"2025-07-0{day}")
-    commits = gitio.log(gitio.open_repo(root), "main", lambda: None)[0]
+    commits = gitlog.log(root, "main", lambda: None)[0]
     listed = git.run("rev-list", "--date-order", "--reverse", "main").split()
     assert [c.sha for c in commits] == listed
     assert [c.message for c in commits[1:]] == [f"第 {day} 次\n\n{long}" for day in range(1, 4)]
@@ -308,3 +306,16 @@ def test_a_version_left_with_the_placeholder_is_not_read_as_valid(
         ["P01.1：（无） → 整改中（2025-07-05）"],
         [f"{P011} 的这一版本未通过校验，无法解读"],
     ]
+
+
+def test_without_a_git_program_the_trail_is_a_chinese_usage_error(
+    run_cli: Run, ledger: Git, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from xuncha.site import history as site_history
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # a folder without git
+    result = history(run_cli, ledger, "--round", "2025-t-r1")
+    assert result.exit_code == 2 and "找不到 git 程序" in result.output
+    monkeypatch.setattr(site_history, "_READ", {})
+    trails = site_history.read(ledger.root)
+    assert trails.by_problem is None and trails.note and "找不到 git 程序" in trails.note

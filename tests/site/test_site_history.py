@@ -27,9 +27,9 @@ from xuncha.model.layout import Place
 from xuncha.pipeline import validate
 from xuncha.render.problem import NO_CHANGES, NO_HISTORY
 from xuncha.render.sites import internal_site
-from xuncha.review import gitio, history
+from xuncha.review import gitlog, history
 from xuncha.review.changes import Change
-from xuncha.review.gitio import Commit, open_repo
+from xuncha.review.gitlog import Commit
 from xuncha.site import history as site_history
 from xuncha.site import mkdocs_hook
 
@@ -161,10 +161,9 @@ def test_one_pass_grouped_equals_each_problems_own_trail(ledger: Git) -> None:
     """The site's single pass gives every problem what ``xuncha history`` gives it alone."""
     trails = site_history.read(ledger.root).by_problem
     assert trails is not None
-    repo = open_repo(ledger.root)
     for problem in ("P01.1", "P01.2", "P02"):
         alone = site_history.read_trail(
-            ledger.root, repo, "main", history.problem_paths(ROUND, UNIT, problem), problem
+            ledger.root, "main", history.problem_paths(ROUND, UNIT, problem), problem
         )
         assert list(trails[(ROUND, UNIT, problem)]) == alone and alone
 
@@ -198,25 +197,25 @@ class Reads:
 def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
     """Count what history reads parse and fetch; forget what ``xuncha serve`` keeps in memory."""
     counted = Reads()
-    parse, ask = history.parse_record, gitio.BlobStream.ask
+    parse, ask = history.parse_record, gitlog.BlobStream.ask
 
     def parse_record(*args: Any) -> Any:
         counted.parsed += 1
         return parse(*args)
 
-    def ask_once(stream: gitio.BlobStream, sha: str) -> None:
+    def ask_once(stream: gitlog.BlobStream, sha: str) -> None:
         if sha not in stream.asked:
             counted.blobs += 1
         ask(stream, sha)
 
     monkeypatch.setattr(history, "parse_record", parse_record)
-    monkeypatch.setattr(gitio.BlobStream, "ask", ask_once)
+    monkeypatch.setattr(gitlog.BlobStream, "ask", ask_once)
     monkeypatch.setattr(site_history, "_READ", {})
     return counted
 
 
 def _whole_trail(root: Path) -> list[history.Entry]:
-    return site_history.read_trail(root, open_repo(root), "main", history.any_problem_path)
+    return site_history.read_trail(root, "main", history.any_problem_path)
 
 
 def _shards(root: Path) -> list[Path]:
@@ -285,10 +284,9 @@ def test_folders_read_on_several_processes_give_the_trail_read_in_one(
     process reading them all, cold and from the cache the workers' versions were kept in."""
     demo = tmp_path / "demo"
     assert run_cli("--root", REPO, "demo-history", demo).exit_code == 0
-    repo = open_repo(demo)
 
     def whole() -> list[history.Entry]:
-        return site_history.read_trail(demo, repo, "main", history.any_reviewed_path)
+        return site_history.read_trail(demo, "main", history.any_reviewed_path)
 
     monkeypatch.setattr(site_history.os, "cpu_count", lambda: 1)
     alone = whole()

@@ -12,7 +12,7 @@ from pathlib import Path
 import git
 
 from xuncha.model.layout import DATA_ROOTS
-from xuncha.review.gitio import GitError
+from xuncha.review.gitlog import GitError
 
 
 def _repo(root: Path) -> git.Repo | None:

@@ -25,7 +25,7 @@ from xuncha.model.findings import Severity
 from xuncha.model.layout import place_of
 from xuncha.model.repo import config
 from xuncha.pipeline import validate
-from xuncha.review import gitio, pull_request
+from xuncha.review import gitio, gitlog, pull_request
 
 MAINLINE_NAMES = ("main", "master")
 
@@ -124,7 +124,7 @@ def propose_command(ctx: click.Context, /, message: str) -> None:
             click.echo("没有需要报审的改动（rounds/ 和 units/ 下没有新增、修改或删除的文件）。")
             return
         current = gitops.current_branch(repo)
-        base = current if current in MAINLINE_NAMES else gitio.mainline(repo) or "main"
+        base = current if current in MAINLINE_NAMES else gitlog.mainline(root) or "main"
         result = _checked(root, repo, files, f"{current or 'HEAD'}（提交前）")
         proposal = propose.propose(files, result.changes, message, gitops.branches(repo))
         fresh = current is None or current in MAINLINE_NAMES

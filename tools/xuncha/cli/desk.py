@@ -27,7 +27,7 @@ from xuncha.model.fields import PLACEHOLDER, describe, trail, words
 from xuncha.model.findings import Severity, at
 from xuncha.model.repo import config
 from xuncha.pipeline import validate
-from xuncha.review import gitio
+from xuncha.review import gitlog
 
 Path_ = tuple[str | int, ...]
 Decorated = TypeVar("Decorated", bound=Callable[..., Any])
@@ -196,7 +196,7 @@ def refusals(ctx: click.Context) -> Iterator[None]:
             click.echo(finding.as_text(), err=True)
         click.echo("未写入任何文件。", err=True)
         ctx.exit(EXIT_FINDINGS)
-    except gitio.GitError as error:
+    except gitlog.GitError as error:
         raise click.UsageError(str(error)) from None
 
 

@@ -1,7 +1,7 @@
 """``xuncha history``: the audit trail (整改台账) of one problem or a whole round, read from git.
 
-Imports only what starting ``git log`` needs; the modules that read the changes (the rules
-among them, a tenth of a second or more) load while git walks the history
+Imports only what starting ``git log`` needs (not GitPython: :mod:`xuncha.review.gitlog`); the
+modules that read the changes load while git walks the history
 (:func:`xuncha.site.history.read_trail`). Exit codes: 0, and 2 for usage and git errors.
 """
 
@@ -14,7 +14,7 @@ import orjson
 
 from xuncha.cli.main import cli, git_errors, repository
 from xuncha.load.collector import without_collector
-from xuncha.review import gitio, targets
+from xuncha.review import gitlog, targets
 from xuncha.site.history import read_trail
 
 
@@ -37,9 +37,9 @@ def history_command(
     root = repository(ctx)
     wanted, problem, title = _target(problem_id, round_id)
     with git_errors():
-        repo = gitio.open_repo(root)
-        tip = ref or gitio.mainline(repo) or "HEAD"
-        entries = read_trail(root, repo, tip, wanted, problem)
+        gitlog.top_level(root)
+        tip = ref or gitlog.mainline(root) or "HEAD"
+        entries = read_trail(root, tip, wanted, problem)
     if not entries:
         raise click.UsageError(f"在 {tip} 的历史中没有找到 {problem_id or round_id} 的任何变更：请检查编号。")
     from xuncha.review import history  # loaded by read_trail already

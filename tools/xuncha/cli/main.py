@@ -68,7 +68,7 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @contextmanager
 def git_errors() -> Iterator[None]:
     """A git problem (no repository, unknown ref, git failing) as a usage error in Chinese."""
-    from xuncha.review.gitio import GitError  # only the commands that read git import git
+    from xuncha.review.gitlog import GitError  # only the commands that read git import it
 
     try:
         yield

@@ -1,7 +1,7 @@
 """``xuncha review``, ``codeowners``, ``demo-history``: the shell around git-based pull_request.
 
-Each command reads through :mod:`xuncha.review.gitio` (the only module that talks to
-git), hands the bytes to the pure modules, prints, and sets the exit code:
+Each command reads through :mod:`xuncha.review.gitio` and :mod:`xuncha.review.gitlog` (the only
+modules that talk to git), hands the bytes to the pure modules, prints, and sets the exit code:
 0 clean, 1 violations (or a stale CODEOWNERS), 2 usage and git errors.
 """
 
@@ -20,7 +20,7 @@ from xuncha.load.parse import load_bytes
 from xuncha.model import schemas
 from xuncha.model.findings import Finding, Severity
 from xuncha.model.index import Index
-from xuncha.review import gitio, owners, pull_request
+from xuncha.review import gitio, gitlog, owners, pull_request
 from xuncha.rules.rubrics import load_setting
 from xuncha.rules.ruledata import RULES_DIR
 from xuncha.rules.scoring import fmt, score_round
@@ -95,7 +95,7 @@ def _scorer(root: Path) -> pull_request.Scorer:
 def _base(repo: Repo, base: str | None, head: str | None, staged: bool) -> gitio.Snapshot:
     if base:
         return gitio.at_ref(repo, base)
-    if not gitio.has_commits(repo):
+    if not gitlog.has_commits(gitio.top(repo)):
         return gitio.empty()
     if staged:
         return gitio.at_ref(repo, "HEAD")

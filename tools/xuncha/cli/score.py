@@ -144,17 +144,15 @@ def _supervisor_sheets(
 
 def _merges(root: Path, round_id: str) -> list[Merge] | None:
     """The round's changes on the mainline as merges; None when there is no usable git history."""
+    from xuncha.review import gitlog, history
+    from xuncha.site.history import read_trail
+
     try:
-        from xuncha.review import gitio, history
-        from xuncha.site.history import read_trail
-    except ImportError:  # no git program
-        return None
-    try:
-        repo = gitio.open_repo(root)
-        if not gitio.has_commits(repo) or gitio.is_shallow(repo):
+        gitlog.top_level(root)
+        if not gitlog.has_commits(root) or gitlog.is_shallow(root):
             return None
-        entries = read_trail(root, repo, gitio.mainline(repo) or "HEAD", history.round_paths(round_id))
-    except gitio.GitError:
+        entries = read_trail(root, gitlog.mainline(root) or "HEAD", history.round_paths(round_id))
+    except gitlog.GitError:
         return None
     return history.merges(entries)
 

@@ -1,6 +1,6 @@
 """The audit trail (台账) from git: who changed a problem, who approved it by merging, and when.
 
-Pure: takes the commits of one ``git log --raw`` pass (:func:`xuncha.review.gitio.log`)
+Pure: takes the commits of one ``git log --raw`` pass (:func:`xuncha.review.gitlog.log`)
 and the blobs they name, and answers per change: the date, what it means
 (:mod:`xuncha.review.changes`), the commit and its author (the clerk), and how it reached
 main — the merge (its author is the approver; the pull-request number comes from
@@ -19,7 +19,7 @@ from xuncha.model.index import Folder, Json, Record
 from xuncha.model.layout import Place
 from xuncha.model.merges import REVIEWED, Merge
 from xuncha.review.changes import SECTIONS, Change, compare
-from xuncha.review.gitio import Commit, FileChange
+from xuncha.review.gitlog import Commit, FileChange
 from xuncha.review.pull_request import SchemaCheck, parse_record
 from xuncha.review.targets import PROBLEM_FILES, VersionKey, place_of
 from xuncha.review.targets import PROBLEM_ID as PROBLEM_ID  # re-exported: the trail's callers name them here

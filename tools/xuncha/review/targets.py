@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from xuncha.model.layout import place_of as _place_of
 
 if TYPE_CHECKING:
-    from xuncha.review.gitio import Commit, FileChange
+    from xuncha.review.gitlog import Commit, FileChange
 
 PROBLEM_ID = re.compile(r"^(?P<round>[^/]+)/(?P<unit>[^/]+)/(?P<problem>P[0-9]{2,3}(\.[0-9]{1,3}){0,2})$")
 # Files whose changes may concern one problem; the rest of a folder concerns the unit.

@@ -26,12 +26,10 @@ from xuncha.load.collector import without_collector
 from xuncha.model import schemas
 from xuncha.review import targets
 
-if TYPE_CHECKING:  # GitPython refuses to load without a git program: imported where used
-    from git import Repo
-
+if TYPE_CHECKING:
     from xuncha.model.merges import Merge
     from xuncha.review.blobcache import Shelf
-    from xuncha.review.gitio import BlobStream, Commit
+    from xuncha.review.gitlog import BlobStream, Commit
     from xuncha.review.history import Entry, Meaning, MeaningRow, Parsed, ProblemKey, Step
     from xuncha.review.pull_request import SchemaCheck
     from xuncha.review.targets import VersionKey
@@ -54,7 +52,7 @@ _READ: dict[Path, tuple[str, Trails]] = {}  # per repository: the tip read last,
 
 @without_collector  # thousands of commits and file versions, none cyclic
 def read_trail(
-    root: Path, repo: Repo, tip: str, wanted: Callable[[str], bool], problem: str | None = None
+    root: Path, tip: str, wanted: Callable[[str], bool], problem: str | None = None
 ) -> list[Entry]:
     """The trail of the wanted files on the line ending at ``tip``: one ``git log``, one blob batch.
 
@@ -66,19 +64,19 @@ def read_trail(
     meaning of a change reads only its own folder's plan and extensions). The versions parsed are
     kept for the next run.
     """
-    from xuncha.review import blobcache, gitio
+    from xuncha.review import blobcache, gitlog
 
     cached = blobcache.Shelf(root, blobcache.fingerprint(schemas.schema_dir(root)))
-    with gitio.BlobStream(repo) as fetch:
+    with gitlog.BlobStream(root) as fetch:
         named = _Named(wanted, cached, fetch)
         importing = partial(importlib.import_module, "xuncha.review.history")
-        commits, _ = gitio.log(repo, tip, importing, named.add)
+        commits, _ = gitlog.log(root, tip, importing, named.add)
         blobs = fetch.blobs()
     from xuncha.review import history  # imported while git walked the history
 
     todo = history.steps(commits, wanted)
     found, (meant, fresh) = _read_meanwhile(
-        root, todo, cached.found, blobs, partial(history.approvals, commits, gitio.resolve(repo, tip))
+        root, todo, cached.found, blobs, partial(history.approvals, commits, gitlog.resolve(root, tip))
     )
     entries = history.assemble(commits, found, todo, meant, problem)
     if fresh:
@@ -154,24 +152,22 @@ def read(root: Path) -> Trails:
 
     ``xuncha serve`` rebuilds on every save; the history only changes with a new commit.
     """
+    from xuncha.review import gitlog, history
+
     try:
-        from xuncha.review import gitio, history
-    except ImportError:
-        return Trails(None, "找不到 git 程序：问题页不显示变更记录。")
-    try:
-        repo = gitio.open_repo(root)
-        if not gitio.has_commits(repo):
+        gitlog.top_level(root)
+        if not gitlog.has_commits(root):
             return Trails(None, "仓库还没有任何提交：问题页不显示变更记录。")
-        if gitio.is_shallow(repo):
+        if gitlog.is_shallow(root):
             return Trails(
                 None, "仓库是浅克隆，历史不完整：问题页不显示变更记录（请用 fetch-depth: 0 完整克隆）。"
             )
-        tip = gitio.resolve(repo, gitio.mainline(repo) or "HEAD")
+        tip = gitlog.resolve(root, gitlog.mainline(root) or "HEAD")
         kept = _READ.get(root)
         if kept is not None and kept[0] == tip:
             return kept[1]
-        entries = read_trail(root, repo, tip, history.any_reviewed_path)
-    except gitio.GitError as error:
+        entries = read_trail(root, tip, history.any_reviewed_path)
+    except gitlog.GitError as error:
         return Trails(None, f"{error}问题页不显示变更记录。")
     trails = Trails(history.by_problem(entries), merges=history.merges(entries))
     _READ[root] = (tip, trails)
