@@ -298,3 +298,10 @@ def test_folders_read_on_several_processes_give_the_trail_read_in_one(
     spread = whole()
     assert len(forks) == 2 and len({e.place.unit for e in alone}) > 5
     assert spread == alone and whole() == alone and len(forks) == 4
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a version the workers kept was parsed again")
+
+    monkeypatch.setattr(site_history.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(history, "parse_record", refuse)
+    assert whole() == alone  # every folder's shard was written by the process that read it

@@ -3,19 +3,21 @@
 A blob id names its bytes for ever, so what a version parses to as one kind of record
 (its data when valid, None when not: :class:`xuncha.review.history.Versions`) holds until the
 schemas, xuncha or Python change — the fingerprint of :mod:`xuncha.load.cache`, which drops
-the whole cache. Sharded by blob id: ``xuncha history`` of one problem loads only the few
-shards holding its versions, and a new commit rewrites only the shards of its new ones.
-As the parse cache of the working tree: marshal (plain data only), atomic writes, an
-unreadable shard is ignored (its versions are parsed again), and a read-only checkout
-reads its history without a cache.
+the whole cache. As the parse cache of the working tree: marshal (plain data only), atomic
+writes, an unreadable shard is ignored (its versions are parsed again), and a read-only
+checkout reads its history without a cache.
+
+One shard per unit folder (the versions of a round's or a unit's own files share one more):
+the process that reads a folder's changes (:func:`xuncha.site.history.read_trail`, one folder
+whole per process) parses its versions and writes its shard itself, so nothing parsed travels
+back to the main process and the shards are written on every core. ``xuncha history`` of one
+problem reads one shard; a new commit rewrites the shards of the folders it changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Mapping
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,14 +26,10 @@ from xuncha.load.cachefolder import CACHE_DIR, folder_for_writing, write_atomica
 
 if TYPE_CHECKING:  # history imports the YAML parser: not needed to read or write the cache
     from xuncha.review.history import Parsed
-    from xuncha.review.targets import VersionKey
+    from xuncha.review.targets import FolderKey, VersionKey
 
-FORMAT = 1  # of an entry: (blob id, kind) → data or None
-# Blob ids are uniform hex: the first two digits spread versions evenly. 16, not 64: making a file
-# costs about 0.45 ms on the benchmark machine (ext4) whatever its size, so the first trail of a
-# round of 10,000 versions spends 10 ms writing its shards instead of 30 ms; one problem's trail
-# still reads only the few shards its versions fall in.
-SHARDS = 16
+FORMAT = 2  # of a shard: (stamp, {(blob id, kind): data or None}), one per unit folder
+Table = dict["VersionKey", "Parsed"]
 
 
 def fingerprint(schema_dir: Path) -> bytes:
@@ -39,52 +37,42 @@ def fingerprint(schema_dir: Path) -> bytes:
     return hashlib.blake2b(cache.fingerprint(schema_dir) + b"versions %d" % FORMAT, digest_size=16).digest()
 
 
-def shard_of(blob: str) -> int:
-    return int(blob[:2], 16) % SHARDS
-
-
-def shard_file(root: Path, shard: int) -> Path:
-    return root / CACHE_DIR / f"versions-{shard:02d}.marshal"
+def shard_file(root: Path, folder: FolderKey) -> Path:
+    """A folder's shard; named by a digest, since ids read from old commits may hold any character."""
+    digest = hashlib.blake2b(repr(folder).encode(), digest_size=10).hexdigest()
+    return root / CACHE_DIR / f"versions-{digest}.marshal"
 
 
 class Shelf:
-    """The cached versions, each shard read the first time a version that would lie in it is asked
-    for: the trail asks while ``git log`` still streams in, and one problem's trail reads few shards."""
+    """The cached versions of each folder, its shard read the first time one of its versions is
+    asked for: the trail asks while ``git log`` still streams in."""
 
     def __init__(self, root: Path, stamp: bytes) -> None:
         self.root, self.stamp = root, stamp
-        self.found: dict[VersionKey, Parsed] = {}  # every version of the shards read so far
-        self.shards: set[int] = set()
+        self.found: dict[FolderKey, Table] = {}
 
-    def __contains__(self, key: VersionKey) -> bool:
-        shard = shard_of(key[0])
-        if shard not in self.shards:
-            self.shards.add(shard)
-            self._read(shard)
-        return key in self.found
+    def has(self, folder: FolderKey, key: VersionKey) -> bool:
+        return key in self.of(folder)
 
-    def _read(self, shard: int) -> None:
+    def of(self, folder: FolderKey) -> Table:
+        """Every cached version of ``folder`` (its shard is read once)."""
+        table = self.found.get(folder)
+        if table is None:
+            table = self.found[folder] = self._read(folder)
+        return table
+
+    def _read(self, folder: FolderKey) -> Table:
         try:
-            stored, table = marshal.loads(shard_file(self.root, shard).read_bytes())
-            if stored == self.stamp:
-                self.found.update(table)
+            stored, table = marshal.loads(shard_file(self.root, folder).read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
-            pass  # absent, stale or unreadable: its versions are parsed again
+            return {}  # absent or unreadable: its versions are parsed again
+        return table if stored == self.stamp and isinstance(table, dict) else {}
 
 
-def save(
-    root: Path, stamp: bytes, known: Mapping[VersionKey, Parsed], fresh: Mapping[VersionKey, Parsed]
-) -> None:
-    """Add the ``fresh`` versions: rewrite each shard they fall in, with what ``known`` holds of it
-    (:attr:`Shelf.found`, which holds all of every shard a fresh version was looked for in)."""
-    tables: dict[int, dict[VersionKey, Parsed]] = {shard_of(blob): {} for blob, _kind in fresh}
-    for key, data in chain(known.items(), fresh.items()):
-        table = tables.get(shard_of(key[0]))
-        if table is not None:
-            table[key] = data
+def save(root: Path, stamp: bytes, folder: FolderKey, table: Table) -> None:
+    """Write a folder's shard: what was cached of it and what was parsed since."""
     try:
         folder_for_writing(root)
-        for shard, table in tables.items():
-            write_atomically(shard_file(root, shard), marshal.dumps((stamp, table)))
+        write_atomically(shard_file(root, folder), marshal.dumps((stamp, table)))
     except (OSError, ValueError):  # ValueError: marshal met a value it cannot write
         pass  # a read-only checkout still reads its history, just without a cache

@@ -206,13 +206,6 @@ def steps(commits: Sequence[Commit], wanted: Callable[[str], bool]) -> list[Step
     ]
 
 
-def folder_of(step: Step) -> tuple[str | None, str | None]:
-    """The unit folder a step belongs to: the meaning of a change reads no other folder (its plan
-    and extensions as of that commit), so the steps of different folders can be read apart."""
-    place = place_of(step[1].path)
-    return (place.round, place.unit) if place is not None else (None, None)
-
-
 def meanings(todo: Iterable[Step], versions: Versions) -> list[Meaning]:
     """What each step means, in order: all the steps of a folder must be among ``todo``."""
     context: dict[tuple[str, str], Folder] = {}

@@ -22,6 +22,7 @@ PROBLEM_FILES = ("feedback.yaml", "plan.yaml", "extensions.yaml", "supervision.y
 # A trail asks each changed path's place several times (versions, records, entries), of ~10,000 paths
 place_of = lru_cache(maxsize=1 << 16)(_place_of)
 VersionKey = tuple[str, str]  # a file version: its blob id and the kind of record it is read as
+FolderKey = tuple[str | None, str | None]  # round and unit of a unit folder's file; fewer for the rest
 
 
 def problem_paths(round_id: str, unit: str, problem: str) -> Callable[[str], bool]:
@@ -36,12 +37,14 @@ def round_paths(round_id: str) -> Callable[[str], bool]:
     return lambda path: path.startswith(prefix)
 
 
-def versions(commit: Commit, wanted: Callable[[str], bool]) -> Iterator[VersionKey]:
-    """The file versions of the wanted files a commit's changes name (before and after): what a
-    trail parses (what a version parses to depends on its bytes and its kind only)."""
+def versions(commit: Commit, wanted: Callable[[str], bool]) -> Iterator[tuple[FolderKey, VersionKey]]:
+    """The file versions of the wanted files a commit's changes name (before and after), each with
+    the folder whose changes read it: what a trail parses (what a version parses to depends on its
+    bytes and its kind only)."""
     for change in commit.changes:
         if wanted(change.path):
-            yield from (key for key, _path in change_versions(change))
+            folder = folder_of(change.path)
+            yield from ((folder, key) for key, _path in change_versions(change))
 
 
 def change_versions(change: FileChange) -> Iterator[tuple[VersionKey, str]]:
@@ -49,3 +52,10 @@ def change_versions(change: FileChange) -> Iterator[tuple[VersionKey, str]]:
     place = place_of(change.path)
     if place is not None:
         yield from (((blob, place.kind), change.path) for blob in (change.old, change.new) if blob)
+
+
+def folder_of(path: str) -> FolderKey:
+    """The unit folder a file belongs to: the meaning of a change reads no other folder (its plan
+    and extensions as of that commit), so the changes of different folders can be read apart."""
+    place = place_of(path)
+    return (place.round, place.unit) if place is not None else (None, None)

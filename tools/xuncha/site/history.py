@@ -24,15 +24,15 @@ from typing import TYPE_CHECKING, TypeVar
 from xuncha.load import forked
 from xuncha.load.collector import without_collector
 from xuncha.model import schemas
-from xuncha.review import targets
+from xuncha.review import blobcache, targets
 
 if TYPE_CHECKING:
     from xuncha.model.merges import Merge
     from xuncha.review.blobcache import Shelf
     from xuncha.review.gitlog import BlobStream, Commit
-    from xuncha.review.history import Entry, Meaning, MeaningRow, Parsed, ProblemKey, Step
+    from xuncha.review.history import Entry, Meaning, MeaningRow, ProblemKey, Step
     from xuncha.review.pull_request import SchemaCheck
-    from xuncha.review.targets import VersionKey
+    from xuncha.review.targets import FolderKey, VersionKey
 
 
 _M = TypeVar("_M")
@@ -61,89 +61,92 @@ def read_trail(
     earlier run parsed come from the cache (:mod:`xuncha.review.blobcache`), the others are asked of
     ``cat-file`` at once. Then each unit folder's changes are read whole by one process, on every
     core: its versions not cached are parsed, and what each change means is worked out (the
-    meaning of a change reads only its own folder's plan and extensions). The versions parsed are
-    kept for the next run.
+    meaning of a change reads only its own folder's plan and extensions). The process that parsed
+    a folder's versions keeps them in that folder's shard, for the next run.
     """
-    from xuncha.review import blobcache, gitlog
+    from xuncha.review import gitlog
 
-    cached = blobcache.Shelf(root, blobcache.fingerprint(schemas.schema_dir(root)))
+    shelf = blobcache.Shelf(root, blobcache.fingerprint(schemas.schema_dir(root)))
     with gitlog.BlobStream(root) as fetch:
-        named = _Named(wanted, cached, fetch)
+        named = _Named(wanted, shelf, fetch)
         importing = partial(importlib.import_module, "xuncha.review.history")
         commits, _ = gitlog.log(root, tip, importing, named.add)
         blobs = fetch.blobs()
     from xuncha.review import history  # imported while git walked the history
 
     todo = history.steps(commits, wanted)
-    found, (meant, fresh) = _read_meanwhile(
-        root, todo, cached.found, blobs, partial(history.approvals, commits, gitlog.resolve(root, tip))
+    found, meant = _read_meanwhile(
+        root, todo, shelf, blobs, partial(history.approvals, commits, gitlog.resolve(root, tip))
     )
-    entries = history.assemble(commits, found, todo, meant, problem)
-    if fresh:
-        blobcache.save(root, cached.stamp, cached.found, fresh)
-    return entries
+    return history.assemble(commits, found, todo, meant, problem)
 
 
 class _Named:
     """The file versions a trail reads, gathered as ``git log`` streams in; those not cached are
     asked of git at once."""
 
-    def __init__(self, wanted: Callable[[str], bool], cached: Shelf, fetch: BlobStream) -> None:
-        self.wanted, self.cached, self.fetch = wanted, cached, fetch
-        self.seen: set[VersionKey] = set()
+    def __init__(self, wanted: Callable[[str], bool], shelf: Shelf, fetch: BlobStream) -> None:
+        self.wanted, self.shelf, self.fetch = wanted, shelf, fetch
+        self.seen: set[tuple[FolderKey, VersionKey]] = set()
 
     def add(self, commit: Commit) -> None:
-        for key in targets.versions(commit, self.wanted):
-            if key not in self.seen:
-                self.seen.add(key)
-                if key not in self.cached:
+        for folder, key in targets.versions(commit, self.wanted):
+            if (folder, key) not in self.seen:
+                self.seen.add((folder, key))
+                if not self.shelf.has(folder, key):
                     self.fetch.ask(key[0])
 
 
 def _read_meanwhile(
-    root: Path,
-    todo: Sequence[Step],
-    known: dict[VersionKey, Parsed],
-    blobs: Mapping[str, bytes],
-    meanwhile: Callable[[], _M],
-) -> tuple[_M, tuple[list[Meaning], dict[VersionKey, Parsed]]]:
-    """What each step means, and the versions no earlier run left in the cache parsed, one unit
-    folder's steps at a time on every core; ``meanwhile`` runs here."""
+    root: Path, todo: Sequence[Step], shelf: Shelf, blobs: Mapping[str, bytes], meanwhile: Callable[[], _M]
+) -> tuple[_M, list[Meaning]]:
+    """What each step means, one unit folder's steps at a time on every core; ``meanwhile`` runs here."""
     from xuncha.review import history
 
-    folders: dict[tuple[str | None, str | None], list[int]] = {}
-    for n, step in enumerate(todo):
-        folders.setdefault(history.folder_of(step), []).append(n)
+    folders: dict[FolderKey, list[int]] = {}
+    for n, (_, change) in enumerate(todo):
+        folders.setdefault(targets.folder_of(change.path), []).append(n)
     check = partial(schemas.check, schemas.schema_dir(root))
-    work = partial(_read_folders, todo=todo, known=known, blobs=blobs, check=check)
+    work = partial(_read_folders, todo=todo, shelf=shelf, blobs=blobs, check=check)
     chunks, jobs = forked.deal(list(folders.values()), os.cpu_count() or 1)
     done, made = forked.run(work, chunks, jobs, meanwhile)
     meant: list[Meaning] = [None] * len(todo)
-    fresh: dict[VersionKey, Parsed] = {}
-    for rows, parsed in done:
+    for rows in done:
         for n, row in rows:
             meant[n] = history.from_row(row)
-        fresh.update(parsed)
-    return made, (meant, fresh)
+    return made, meant
 
 
 def _read_folders(
     chunk: Sequence[Sequence[int]],
     todo: Sequence[Step],
-    known: dict[VersionKey, Parsed],
+    shelf: Shelf,
     blobs: Mapping[str, bytes],
     check: SchemaCheck,
-) -> tuple[list[tuple[int, MeaningRow]], list[tuple[VersionKey, Parsed]]]:
-    """The meanings of some folders' steps (each folder whole) as plain data, with the versions
-    they read that were not cached, parsed: what a worker hands back."""
+) -> list[tuple[int, MeaningRow]]:
+    """The meanings of some folders' steps as plain data, what a worker hands back."""
     from xuncha.review import history
 
-    picked = [n for folder in chunk for n in folder]
-    steps = [todo[n] for n in picked]
+    rows: list[tuple[int, MeaningRow]] = []
+    for folder in chunk:
+        meant = _read_folder([todo[n] for n in folder], shelf, blobs, check)
+        rows += zip(folder, map(history.meaning_row, meant), strict=True)
+    return rows
+
+
+def _read_folder(
+    steps: Sequence[Step], shelf: Shelf, blobs: Mapping[str, bytes], check: SchemaCheck
+) -> list[Meaning]:
+    """What one folder's steps mean; its versions not cached are parsed, and kept in its shard."""
+    from xuncha.review import history
+
+    folder = targets.folder_of(steps[0][1].path)
+    known = shelf.of(folder)
     named = dict(version for _, change in steps for version in targets.change_versions(change))
-    parsed = history.parse_versions([kp for kp in named.items() if kp[0] not in known], blobs, check)
-    meant = history.meanings(steps, history.Versions(ChainMap(dict(parsed), known)))
-    return [(n, history.meaning_row(m)) for n, m in zip(picked, meant, strict=True)], parsed
+    fresh = dict(history.parse_versions([kp for kp in named.items() if kp[0] not in known], blobs, check))
+    if fresh:
+        blobcache.save(shelf.root, shelf.stamp, folder, {**known, **fresh})
+    return history.meanings(steps, history.Versions(ChainMap(fresh, known)))
 
 
 @without_collector  # splitting the trail per problem makes as many small objects again
