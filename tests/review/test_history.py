@@ -262,8 +262,9 @@ def test_json_trail_printer_matches_the_standard_encoder() -> None:
 def test_the_log_is_read_while_other_work_is_done_and_a_failing_git_is_a_chinese_error(ledger: Git) -> None:
     from xuncha.review import gitlog
 
-    commits, made = gitlog.log(ledger.root, "main", lambda: "meanwhile")
-    assert made == "meanwhile" and commits[-1].sha == gitlog.resolve(ledger.root, "main")
+    main = gitlog.resolve(ledger.root, "main")
+    commits, made = gitlog.log(ledger.root, main, lambda: "meanwhile")
+    assert made == "meanwhile" and commits[-1].sha == main
     with pytest.raises(gitlog.GitError, match=r"git log 失败：.*no-such-option"):
         gitlog.run_meanwhile(ledger.root, lambda: None, bytes, "log", "--no-such-option")
 
@@ -280,7 +281,7 @@ def test_the_log_is_parsed_as_it_streams_in_whatever_blocks_git_writes(tmp_path:
     for day in range(1, 4):
         write(root, P011, status("P01.1", f"date: 2025-07-0{day}, state: 整改中"))
         git.commit(f"第 {day} 次\n\n{long}", day=f"2025-07-0{day}")
-    commits = gitlog.log(root, "main", lambda: None)[0]
+    commits = gitlog.log(root, gitlog.resolve(root, "main"), lambda: None)[0]
     listed = git.run("rev-list", "--date-order", "--reverse", "main").split()
     assert [c.sha for c in commits] == listed
     assert [c.message for c in commits[1:]] == [f"第 {day} 次\n\n{long}" for day in range(1, 4)]

@@ -148,16 +148,16 @@ _FORMAT = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
 
 
 def log(
-    root: Path, ref: str, meanwhile: Callable[[], _M], seen: Callable[[Commit], object] = lambda _: None
+    root: Path, sha: str, meanwhile: Callable[[], _M], seen: Callable[[Commit], object] = lambda _: None
 ) -> tuple[list[Commit], _M]:
-    """Every commit reachable from ``ref``, parents before children, with its data-file changes;
-    and ``meanwhile()``, done while git walks the history (on a core of its own). Each commit is
-    ``seen`` as soon as git has written it out (newest first, on the thread reading git's output).
+    """Every commit reachable from commit ``sha`` (as :func:`resolve` gives it), parents before
+    children, with its data-file changes; and ``meanwhile()``, done while git walks the history
+    (on a core of its own). Each commit is ``seen`` as soon as git has written it out (newest
+    first, on the thread reading git's output).
 
     Merges list no changes of their own, which is what an audit trail wants: the change
     belongs to the commit that made it, the merge is its approval.
     """
-    sha = resolve(root, ref)
     options = ("--date-order", "--root", "--no-renames", "--raw", "--no-abbrev", "--no-color", "-z")
 
     def parse(record: bytes) -> Commit:
@@ -165,7 +165,8 @@ def log(
         seen(commit)
         return commit
 
-    commits, made = run_meanwhile(root, meanwhile, parse, "log", sha, *options, f"--format={_FORMAT}")
+    log = ("log", *options, f"--format={_FORMAT}", "--end-of-options", sha)
+    commits, made = run_meanwhile(root, meanwhile, parse, *log)
     commits.reverse()  # not git's --reverse, which makes git slower: 0.27 s instead of 0.31 s (medians)
     # for the benchmark's 11,001 commits, 15 alternated runs each
     return commits, made

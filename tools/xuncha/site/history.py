@@ -66,18 +66,17 @@ def read_trail(
     """
     from xuncha.review import gitlog
 
+    sha = gitlog.resolve(root, tip)
     shelf = blobcache.Shelf(root, blobcache.fingerprint(schemas.schema_dir(root)))
     with gitlog.BlobStream(root) as fetch:
         named = _Named(wanted, shelf, fetch)
         importing = partial(importlib.import_module, "xuncha.review.history")
-        commits, _ = gitlog.log(root, tip, importing, named.add)
+        commits, _ = gitlog.log(root, sha, importing, named.add)
         blobs = fetch.blobs()
     from xuncha.review import history  # imported while git walked the history
 
     todo = history.steps(commits, wanted)
-    found, meant = _read_meanwhile(
-        root, todo, shelf, blobs, partial(history.approvals, commits, gitlog.resolve(root, tip))
-    )
+    found, meant = _read_meanwhile(root, todo, shelf, blobs, partial(history.approvals, commits, sha))
     return history.assemble(commits, found, todo, meant, problem)
 
 
