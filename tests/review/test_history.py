@@ -320,3 +320,21 @@ def test_without_a_git_program_the_trail_is_a_chinese_usage_error(
     monkeypatch.setattr(site_history, "_READ", {})
     trails = site_history.read(ledger.root)
     assert trails.by_problem is None and trails.note and "找不到 git 程序" in trails.note
+
+
+def test_blobs_arrive_whole_whatever_blocks_git_writes_and_a_missing_one_is_a_chinese_error(
+    ledger: Git,
+) -> None:
+    from xuncha.review import gitlog
+
+    big, small = b"x: " + "长".encode() * 60_000 + b"\n", b"y: 1\n"  # 180 KB: read in several blocks
+    ids = [_stored(ledger.root, raw) for raw in (big, small)]
+    assert gitlog.read_blobs(ledger.root, ids) == dict(zip(ids, (big, small), strict=True))
+    with pytest.raises(gitlog.GitError, match="不存在"):
+        gitlog.read_blobs(ledger.root, ["1" * 40])
+
+
+def _stored(root: Path, raw: bytes) -> str:
+    """The id of ``raw``, written into the repository's objects as a blob."""
+    command = ["git", "-C", str(root), "hash-object", "-w", "--stdin"]
+    return subprocess.run(command, input=raw, capture_output=True, check=True).stdout.decode().strip()

@@ -14,7 +14,6 @@ a hundred times slower on a 10,000-commit ledger.
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import threading
@@ -262,8 +261,9 @@ def read_blobs(root: Path, shas: Iterable[str]) -> dict[str, bytes]:
 
 class BlobStream:
     """Blobs read through one ``cat-file --batch --buffer``, asked for while their ids are still being
-    found: :meth:`ask` sends an id (the first time), git answers as it goes and a thread collects
-    the answers; :meth:`blobs` ends the requests and returns every blob asked for.
+    found: :meth:`ask` sends an id (the first time), git answers as it goes and a thread cuts the
+    answers into blobs as they come; :meth:`blobs` ends the requests and returns every blob asked
+    for.
 
     ``xuncha history`` asks for the file versions as :func:`log` reads the commits naming them,
     so git reads them while ``git log`` still runs: on the benchmark's 11,001 commits this saves
@@ -273,10 +273,13 @@ class BlobStream:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.asked: dict[str, None] = {}
+        self.asked: set[str] = set()
+        self.found: dict[str, bytes] = {}
+        self.missing: list[str] = []
         self.process: subprocess.Popen[bytes] | None = None
         self.reader: threading.Thread | None = None
-        self.out = self.errors = b""
+        self.errors = b""
+        self.error: BaseException | None = None
 
     def ask(self, sha: str) -> None:
         if sha in self.asked or sha == EMPTY_BLOB:
@@ -285,7 +288,7 @@ class BlobStream:
             self.process = start(self.root, "cat-file", "--batch", "--buffer", stdin=True)
             self.reader = threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True)
             self.reader.start()
-        self.asked[sha] = None
+        self.asked.add(sha)
         assert self.process.stdin is not None
         self.process.stdin.write(f"{sha}\n".encode())
 
@@ -293,7 +296,13 @@ class BlobStream:
         self.close()
         if self.process is not None:
             _check(self.process, "cat-file", self.errors)
-        return _parse_batch(list(self.asked), self.out) if self.asked else {}
+        if self.error is not None:
+            raise self.error
+        if self.missing:
+            raise GitError(
+                f"git 对象 {self.missing[0]} 不存在（仓库可能是浅克隆：请用 fetch-depth: 0 完整克隆）。"
+            )
+        return self.found
 
     def close(self) -> None:
         """End the requests and wait for the last answers."""
@@ -311,19 +320,27 @@ class BlobStream:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _read(self, stream: io.BufferedReader) -> None:
-        self.out = stream.read()
+    def _read(self, stream: IO[bytes]) -> None:
+        try:
+            pending = b""
+            while block := stream.read1(1 << 16):  # type: ignore[attr-defined]
+                pending = self._cut(pending + block)
+        except BaseException as error:  # handed to the caller: a thread's error would be lost
+            self.error = error
 
-
-def _parse_batch(todo: list[str], out: bytes) -> dict[str, bytes]:
-    blobs: dict[str, bytes] = {}
-    pos = 0
-    for sha in todo:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        if header[-1] == b"missing":
-            raise GitError(f"git 对象 {sha} 不存在（仓库可能是浅克隆：请用 fetch-depth: 0 完整克隆）。")
-        size = int(header[2])
-        blobs[sha] = out[end + 1 : end + 1 + size]
-        pos = end + 2 + size
-    return blobs
+    def _cut(self, out: bytes) -> bytes:
+        """Take the whole answers off the front of ``out`` (``<id> blob <size>\\n<bytes>\\n`` or
+        ``<id> missing\\n``) and give back the rest, an answer still coming in."""
+        pos = 0
+        while (end := out.find(b"\n", pos)) >= 0:
+            header = out[pos:end].split()
+            if header[-1] == b"missing":
+                self.missing.append(header[0].decode())
+                pos = end + 1
+                continue
+            stop = end + 1 + int(header[2])
+            if stop >= len(out):
+                break
+            self.found[header[0].decode()] = out[end + 1 : stop]
+            pos = stop + 1
+        return out[pos:]
