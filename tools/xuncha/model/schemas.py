@@ -9,8 +9,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema_rs
-
 from xuncha.model.fields import PLACEHOLDER, describe, placeholders, resolve, words
 from xuncha.model.findings import Finding, at
 
@@ -41,6 +39,8 @@ def _registry(directory: Path) -> tuple[Any, dict[str, dict[str, Any]]]:
     Schema files carry no ``$id``: editors then resolve ``common.schema.json#…``
     next to the file, offline; here each schema is registered under a local URI.
     """
+    import jsonschema_rs  # 0.01–0.02 s: only when a record is checked, not for the schemas' words
+
     schemas = {
         kind: {k: v for k, v in s.items() if k != "$id"} for kind, s in load_schemas(directory).items()
     }
@@ -56,6 +56,8 @@ def _uri(kind: str) -> str:
 def validator(directory: Path, kind: str) -> Any:
     """The compiled Draft 2020-12 validator of one record kind, compiled when first asked for:
     a process checks a few of the kinds (the rubrics only ``rubric``)."""
+    import jsonschema_rs
+
     registry, schemas = _registry(directory)
     return jsonschema_rs.validator_for(
         schemas[kind], registry=registry, validate_formats=True, base_uri=_uri(kind)

@@ -56,8 +56,8 @@ def read_trail(
 ) -> list[Entry]:
     """The trail of the wanted files on the line ending at ``tip``: one ``git log``, one blob batch.
 
-    While git walks the history, the modules that read the changes (the rules among them) are
-    imported, and the file versions the commits name are looked up as they stream in: those an
+    While git walks the history, what reads the changes is made ready (:func:`_prepare`), and the
+    file versions the commits name are looked up as they stream in: those an
     earlier run parsed come from the cache (:mod:`xuncha.review.blobcache`), the others are asked of
     ``cat-file`` at once. Then each unit folder's changes are read whole by one process, on every
     core: its versions not cached are parsed, and what each change means is worked out (the
@@ -70,14 +70,22 @@ def read_trail(
     shelf = blobcache.Shelf(root, blobcache.fingerprint(schemas.schema_dir(root)))
     with gitlog.BlobStream(root) as fetch:
         named = _Named(wanted, shelf, fetch)
-        importing = partial(importlib.import_module, "xuncha.review.history")
-        commits, _ = gitlog.log(root, sha, importing, named.add)
+        commits, _ = gitlog.log(root, sha, partial(_prepare, root), named.add)
         blobs = fetch.blobs()
     from xuncha.review import history  # imported while git walked the history
 
     todo = history.steps(commits, wanted)
     found, meant = _read_meanwhile(root, todo, shelf, blobs, partial(history.approvals, commits, sha))
     return history.assemble(commits, found, todo, meant, problem)
+
+
+def _prepare(root: Path) -> None:
+    """While git walks the history: load what reads the changes (the rules among them) and compile
+    the record schemas, which every process reading folders then shares."""
+    importlib.import_module("xuncha.review.history")
+    directory = schemas.schema_dir(root)
+    for kind in schemas.load_schemas(directory):
+        schemas.validator(directory, kind)
 
 
 class _Named:
