@@ -51,10 +51,12 @@ def history_command(
 
 
 def echo_json(data: object) -> None:
-    """What ``json.dumps(data, ensure_ascii=False, indent=2)`` prints, byte for byte, for data of text,
-    integers, booleans and null (a trail has no floats, whose digits orjson writes its own way):
-    the standard encoder indents in pure Python, 0.3–0.5 s at 10,000 entries, orjson in 30 ms."""
-    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+    """What ``json.dumps(data, ensure_ascii=False, indent=2)`` prints, byte for byte, in UTF-8, for
+    data of text, integers, booleans and null (a trail has no floats, whose digits orjson writes
+    its own way): the standard encoder indents in pure Python, 0.3–0.5 s at 10,000 entries, orjson
+    in 30 ms. Its bytes go out as they are: decoding 9 MB of JSON for click to encode it again
+    took another 0.02 s."""
+    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE), nl=False)
 
 
 def _target(problem_id: str | None, round_id: str | None) -> tuple[Callable[[str], bool], str | None, str]:
