@@ -97,10 +97,14 @@ def _check(process: subprocess.Popen[bytes], command: str, errors: bytes) -> Non
 
 def top_level(root: Path) -> Path:
     """``root`` itself, checked to be the top folder of a git working tree."""
-    top = _output(root, "rev-parse", "--show-toplevel")
-    if top is None or Path(top).resolve() != root.resolve():
-        raise GitError(f"{root} 不是 git 仓库的根目录：审阅和台账需要 git 历史。")
-    return root
+    with start(root, "rev-parse", "--show-toplevel", stdin=False) as process:
+        out, errors = process.communicate()
+    top = out.decode("utf-8", errors="surrogateescape").strip()
+    if process.returncode == 0 and Path(top).resolve() == root.resolve():
+        return root
+    said = errors.decode("utf-8", errors="replace").strip()
+    why = "" if not said or "not a git repository" in said else f"（git：{said.splitlines()[0]}）"
+    raise GitError(f"{root} 不是 git 仓库的根目录{why}：审阅和台账需要 git 历史。")
 
 
 def has_commits(root: Path) -> bool:
