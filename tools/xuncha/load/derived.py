@@ -12,10 +12,12 @@ also reads the git history, which no stamp covers: it is never replayed.
 
 The granularity is the whole repository: any change to any input recomputes the whole
 answer (the parse cache still spares the unchanged files their parsing, and the verdict is
-brought up to date by rounds: :func:`xuncha.pipeline.validate`). Per-round reuse of deadlines
-and scores (a one-file change recomputing only the rounds that depend on it) is left out: an
-answer also carries whole-repository counts (files left out, validation errors), so per-round
-parts would need their own inputs worked out rule by rule.
+brought up to date by rounds: :func:`xuncha.pipeline.validate`). Keeping each round's deadlines
+and follow-ups apart (a round reads only its own folder, the units and the rules) was built and
+measured, and not kept: at 50,000 problems, ``overdue`` after one edit took 3.6 s instead of
+3.85 s, but a new ``--as-of`` day (whose deadlines must all be judged again) or a first run took
+0.25–0.6 s longer to write the parts. The deadline engine takes only 0.76 s of such a run; the
+rest is building the index of the whole repository (1.5 s) and printing 75,000 lines (0.85 s).
 
 What it buys (``tools/bench/bench_repeat.py --runs 5``, whole processes, alternated runs,
 medians, a shared 2-core machine at load ~2.8): asked again with nothing changed, ``overdue``
