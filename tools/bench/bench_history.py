@@ -2,8 +2,9 @@
 
 Goal (issue 20): the audit trail of a round over 10,000 commits, cold (no ``.xuncha-cache``),
 takes at most 3× ``git log --name-status``: it is one ``git log --raw`` pass, parsed as it streams
-in, one ``cat-file --batch`` asked for the file versions while the log still runs, and the
-versions parsed on every core.
+in, one ``cat-file --batch`` asked for the file versions while the log still runs, and then each
+unit folder's changes read whole on one core (its versions parsed, each change's meaning worked
+out), on every core.
 
 The repository is generated with ``git fast-import`` (seconds, not minutes): one round of
 ``--units`` units × ``--problems`` problems, each status file written twice (整改中, then
