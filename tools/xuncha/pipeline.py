@@ -315,6 +315,8 @@ def _parse_all(
                 results[relpath] = Parsed(relpath, entry, ())
     reused = len(results)
     chunks, jobs = forked.spread(todo, jobs)
+    if jobs > 1:
+        schemas.compile_all(schema_dir)
     done, made = forked.run(partial(_parse_chunk, root, schema_dir, limit), chunks, jobs, meanwhile)
     results.update((row[0], _parsed(row)) for rows in done for row in rows)
     return [results[f] for f in wanted], reused, made

@@ -64,6 +64,13 @@ def validator(directory: Path, kind: str) -> Any:
     )
 
 
+def compile_all(directory: Path) -> None:
+    """Every kind's validator, compiled now: done before forking workers, they share them instead
+    of each importing jsonschema_rs and compiling its own."""
+    for kind in load_schemas(directory):
+        validator(directory, kind)
+
+
 def check(directory: Path, kind: str, file: str, data: object, *, unfilled: bool = True) -> list[Finding]:
     """Schema findings for one record, plus XC020 for each “待填写” left; empty when valid.
 

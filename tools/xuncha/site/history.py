@@ -83,9 +83,7 @@ def _prepare(root: Path) -> None:
     """While git walks the history: load what reads the changes (the rules among them) and compile
     the record schemas, which every process reading folders then shares."""
     importlib.import_module("xuncha.review.history")
-    directory = schemas.schema_dir(root)
-    for kind in schemas.load_schemas(directory):
-        schemas.validator(directory, kind)
+    schemas.compile_all(schemas.schema_dir(root))
 
 
 class _Named:
