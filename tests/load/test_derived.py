@@ -27,16 +27,16 @@ COMMANDS = {
 
 
 class Counted:
-    """The commands' validation step, counted: each computed answer runs it once."""
+    """The answers computed (each is recorded once), counted."""
 
     def __init__(self, monkeypatch: MonkeyPatch) -> None:
         self.calls = 0
-        monkeypatch.setattr(pipeline, "validate", self.count(pipeline.validate))
+        monkeypatch.setattr(derived, "_record", self.count(derived._record))
 
-    def count(self, validate: Callable[..., object]) -> Callable[..., object]:
-        def counted(*args: object, **kwargs: object) -> object:
+    def count(self, record: Callable[..., None]) -> Callable[..., None]:
+        def counted(*args: object, **kwargs: object) -> None:
             self.calls += 1
-            return validate(*args, **kwargs)
+            record(*args, **kwargs)
 
         return counted
 
@@ -72,7 +72,8 @@ def test_a_repeat_prints_the_same_bytes_and_computes_nothing(
 
     for module, name in (
         (pipeline, "validate"),
-        (follow_up, "with_follow_ups"),
+        (pipeline, "round_indexes"),
+        (follow_up, "round_parts"),
         (scoring, "score_all"),
         (scoring, "score_round"),
     ):
@@ -173,7 +174,7 @@ def test_a_corrupt_cache_file_is_ignored(
 
 
 def test_only_the_answers_written_last_are_kept(worked: Path, run_cli: Run, monkeypatch: MonkeyPatch) -> None:
-    monkeypatch.setattr(derived, "KEEP", 2)
+    monkeypatch.setitem(derived.KEEP, derived.PREFIX, 2)
     counted = Counted(monkeypatch)
     for day in ("2025-08-01", "2025-09-01", "2025-10-01"):
         run(run_cli, worked, ("overdue", "--as-of", day))

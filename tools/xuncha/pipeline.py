@@ -9,7 +9,7 @@ import functools
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -65,6 +65,7 @@ def validate(
     use_cache: bool = True,
     cross_checks: bool = True,
     need_index: bool = True,
+    stamped: verdict.Inputs | None = None,
 ) -> Report:
     """Validate ``files`` (relpaths; default: the whole repository) with everything they refer to.
 
@@ -75,24 +76,24 @@ def validate(
     skips it and answers from the verdict alone. ``cross_checks=False`` is for commands that need
     the index, not the verdict (the deadline report): each file is still parsed and
     schema-checked, and a file with errors still kept out of the index, but the cross-file
-    rules do not run.
+    rules do not run. ``stamped``: the inputs as the caller stamped them just before (else stamped here).
     """
     jobs = jobs or os.cpu_count() or 1
     if files is not None or not (use_cache and cross_checks):
         wanted = scope_of(root, files) if files is not None else data_files(root)
         return _check(root, wanted, Options(jobs, use_cache, cross_checks)).report
-    before = verdict.inputs(root)
+    before = stamped or verdict.inputs(root)
     known = verdict.last(root)
     dirty = _rounds_of(known.changed(root, before)) if known is not None else None
     if need_index and dirty is None:  # everything to check and index: one pass does both
-        return _check(root, _data_files(before), Options(jobs), before).report
+        return _check(root, data_files_of(before), Options(jobs), before).report
     if known is not None and dirty == frozenset():  # nothing changed
         found = Verdict(known.findings, known.files, 0)
     else:
         found = _by_round(root, before, known, dirty, jobs)
     if not need_index:
         return Report(found.findings, found.files, found.files - found.parsed, build_index([], frozenset()))
-    checked = _check(root, _data_files(before), Options(jobs, rules=False)).report
+    checked = _check(root, data_files_of(before), Options(jobs, rules=False)).report
     return replace(checked, findings=found.findings)
 
 
@@ -158,10 +159,8 @@ def _by_round(
     10,000 problems and 4.6× at 50,000 (0.72 s instead of 3.33 s: the goal is under 1 s); a cold
     run at 50,000 peaks at 140 MB instead of 372 MB (goal ≤ 300 MB), and takes as long (0.97–1.00×).
     """
-    wanted = _data_files(before)
-    groups: dict[str, list[str]] = {}
-    for relpath in wanted:
-        groups.setdefault(partition_of(relpath), []).append(relpath)
+    wanted = data_files_of(before)
+    groups = _partitions(wanted)
     rest = groups.pop(REST, [])
     rounds = [r for r in groups if dirty is None or r in dirty]
     kept = (
@@ -180,6 +179,33 @@ def _by_round(
     extra = [*evidence, *(known.stamps.keys() - before.stamps.keys() if known and dirty else ())]
     verdict.record(root, before, findings, len(wanted), extra)
     return Verdict(findings, len(wanted), parsed)
+
+
+def round_indexes(
+    root: Path, before: verdict.Inputs, rounds: list[str], jobs: int = 0
+) -> Iterator[tuple[list[str], Index]]:
+    """The index of a batch of ``rounds`` at a time (about :data:`BATCH_FILES` files, a round never
+    split), each with the units and the rest, without the rules: what round-local results (deadlines,
+    scores) read, one batch (its rounds and index) in memory at a time. No round: one index of the
+    rest alone.
+
+    Files are parsed (cached) and schema-checked as ``validate(cross_checks=False)`` does: a file with
+    errors is kept out (``Index.broken``). ``before`` stamped the repository."""
+    groups = _partitions(data_files_of(before))
+    rest = groups.pop(REST, [])
+    options = Options(jobs or os.cpu_count() or 1, rules=False)
+    for batch in _batches([r for r in rounds if r in groups], groups) or [[]]:
+        checked = _check(root, rest + [f for r in batch for f in groups[r]], options)
+        yield batch, checked.report.index
+        options = replace(options, reuse={f: checked.entries[f] for f in rest if f in checked.entries})
+
+
+def _partitions(files: list[str]) -> dict[str, list[str]]:
+    """The files by round (:func:`partition_of`), the rest under :data:`REST`."""
+    groups: dict[str, list[str]] = {}
+    for relpath in files:
+        groups.setdefault(partition_of(relpath), []).append(relpath)
+    return groups
 
 
 def _batches(rounds: list[str], groups: dict[str, list[str]]) -> list[list[str]]:
@@ -229,7 +255,7 @@ def _check(root: Path, wanted: list[str], options: Options, before: verdict.Inpu
     return Checked(report, len(parsed) - reused, entries, evidence_files, rules)
 
 
-def _data_files(before: verdict.Inputs) -> list[str]:
+def data_files_of(before: verdict.Inputs) -> list[str]:
     """The data files among the inputs just stamped: the folders are walked once, not twice."""
     return data_files_among(before.stamps, before.special)
 

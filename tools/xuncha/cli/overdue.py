@@ -17,13 +17,13 @@ from pathlib import Path
 
 import click
 
-from xuncha import pipeline
-from xuncha.load import collector, derived
+from xuncha.load import collector, derived, verdict
 from xuncha.load.cache import digest
 from xuncha.model.findings import Finding
 from xuncha.model.index import Record
 from xuncha.model.repo import config
 from xuncha.render import overdue as report
+from xuncha.rounds import Plain, worked_out
 from xuncha.rules import follow_up
 from xuncha.rules.deadlines import Obligation
 from xuncha.rules.profiles import Light
@@ -110,23 +110,24 @@ class Asked:
         return ("overdue", self.as_of.isoformat(), *options, _content(self.baseline))
 
 
-def _answer(ctx: click.Context, root: Path, asked: Asked) -> derived.Answer:
-    """The report, its warnings and exit code, computed from the records."""
+def _answer(ctx: click.Context, root: Path, asked: Asked, now: verdict.Inputs) -> derived.Answer:
+    """The report, its warnings and exit code, computed from the records (``now``: as stamped)."""
 
-    with collector.paused():  # the index lives until exit: no collection need rescan it
-        checked = pipeline.validate(root, cross_checks=False)  # deadlines need the data, not a verdict
+    with collector.paused():  # what is read lives until exit: no collection need rescan it
         rules = load_rules(root)
-        plan = follow_up.with_follow_ups(
-            checked.index, rules, config(root).get("profile"), asked.as_of, window=asked.window
+        setting = follow_up.setting(rules, config(root).get("profile"))
+        worked = worked_out(
+            root,
+            now,
+            ("schedule", asked.as_of.isoformat(), asked.window),  # every round's, whatever is shown
+            partial(follow_up.round_parts, setting=setting, as_of=asked.as_of, window=asked.window),
+            Plain(follow_up.RoundPart.as_row, follow_up.RoundPart.from_row),
         )
-        found = _selected(
-            ctx, list(plan.daily), checked.index.rounds, checked.index.units, asked.round_id, asked.unit_id
-        )
+        plan = follow_up.merged(list(worked.parts.values()))
+        found = _selected(ctx, list(plan.daily), worked.parts, worked.units, asked.round_id, asked.unit_id)
         if asked.baseline is not None:
             found = report.worsened(found, _baseline(ctx, asked.baseline))
-        names = {
-            uid: str(r.data.get("short_name") or r.data.get("name")) for uid, r in checked.index.units.items()
-        }
+        names = {uid: str(r.data.get("short_name") or r.data.get("name")) for uid, r in worked.units.items()}
         findings = [*rules.findings, *plan.findings]
         out = [_render(found, asked.as_of, names, findings, asked.output, asked.notify_list)]
         closed = {
@@ -136,7 +137,7 @@ def _answer(ctx: click.Context, root: Path, asked: Asked) -> derived.Answer:
         }
         if closed and asked.output != "json":
             out.append(report.closed_note(closed, names, md=asked.output == "markdown"))
-    err = _warnings(findings if asked.output != "json" else [], len(checked.index.broken))
+    err = _warnings(findings if asked.output != "json" else [], worked.broken)
     failed = bool(findings) or (
         asked.fail_on is not None and any(o.light in FAILING[asked.fail_on] for o in found)
     )
@@ -158,7 +159,7 @@ def _content(path: Path | None) -> bytes | None:
 def _selected(
     ctx: click.Context,
     found: list[Obligation],
-    rounds: Mapping[str, Record],
+    rounds: Mapping[str, object],
     units: Mapping[str, Record],
     round_id: str | None,
     unit_id: str | None,

@@ -15,11 +15,12 @@ import click
 
 from xuncha import pipeline
 from xuncha.cli.main import EXIT_FINDINGS, cli, emit, repository
-from xuncha.load import derived
+from xuncha.load import derived, verdict
 from xuncha.model.findings import Severity
 from xuncha.model.index import Index
 from xuncha.model.merges import Merge
 from xuncha.render import score as shown
+from xuncha.rounds import Plain, worked_out
 from xuncha.rules import scoring
 from xuncha.rules.rubrics import SUPERVISORS, load_setting
 from xuncha.rules.scoring import Sheet, round_units
@@ -62,7 +63,7 @@ def score_command(
     day = as_of.date() if as_of else date.today()
     compute = partial(_answer, ctx, root, round_id, unit_id, day, output, supervisors)
     if supervisors:  # reads the git history, which no stamp covers
-        answer = compute()
+        answer = compute(None)
     else:
         answer = derived.answer(root, ("score", day.isoformat(), round_id, unit_id, every, output), compute)
     emit(answer.out, answer.err)
@@ -86,13 +87,15 @@ def _answer(
     day: date,
     output: str,
     supervisors: bool,
+    now: verdict.Inputs | None,
 ) -> derived.Answer:
-    """The sheet or ranking (every round's without ``round_id``), computed from the records."""
+    """The sheet or ranking (every round's without ``round_id``), computed from the records
+    (``now``: the inputs as stamped)."""
 
     if round_id is None:
-        report = pipeline.validate(root)
-        everything = scoring.score_all(report.index, load_setting(root), day)
-        out = shown.render_rankings(report.index, everything, output)
+        assert now is not None
+        findings = pipeline.validate(root, need_index=False, stamped=now).findings
+        out = _rankings(root, now, day, output)
     else:
         scope = [f"rounds/{round_id}/round.yaml"] + (
             [f"rounds/{round_id}/{unit_id}"] if unit_id and not supervisors else [f"rounds/{round_id}"]
@@ -110,11 +113,24 @@ def _answer(
             if unit_id
             else shown.render_ranking(report.index, round_id, sheets, output)
         )
-    errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
+        findings = report.findings
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     if not errors:
         return derived.Answer(f"{out}\n", "", 0)
     warning = f"注意：相关记录有 {errors} 个校验错误，出错的文件未计入评分；运行 xuncha validate 查看。\n"
     return derived.Answer(f"{out}\n", warning, EXIT_FINDINGS)
+
+
+def _rankings(root: Path, now: verdict.Inputs, day: date, output: str) -> str:
+    """Every round's ranking; a round none of whose inputs changed since the last run keeps its own."""
+    setting = load_setting(root)
+
+    def parts(index: Index) -> dict[str, str]:
+        everything = scoring.score_all(index, setting, day)
+        return {r: shown.round_in_rankings(index, r, sheets, output) for r, sheets in everything.items()}
+
+    worked = worked_out(root, now, ("rankings", day.isoformat(), output), parts, Plain(str, str))
+    return shown.joined_rankings(worked.parts.values(), output)
 
 
 def _supervisor_sheets(

@@ -10,21 +10,18 @@ loaded, no index, no deadlines, no scoring. Anything unreadable is no cache; a r
 checkout computes every time. Deleting ``.xuncha-cache/`` is always safe. ``score --supervisors``
 also reads the git history, which no stamp covers: it is never replayed.
 
-The granularity is the whole repository: any change to any input recomputes the whole
-answer (the parse cache still spares the unchanged files their parsing, and the verdict is
-brought up to date by rounds: :func:`xuncha.pipeline.validate`). Keeping each round's deadlines
-and follow-ups apart (a round reads only its own folder, the units and the rules) was built and
-measured, and not kept: at 50,000 problems, ``overdue`` after one edit took 3.6 s instead of
-3.85 s, but a new ``--as-of`` day (whose deadlines must all be judged again) or a first run took
-0.25–0.6 s longer to write the parts. The deadline engine takes only 0.76 s of such a run; the
-rest is building the index of the whole repository (1.5 s) and printing 75,000 lines (0.85 s).
+Any change to any input recomputes the whole answer, but not all of its work: the deadlines
+and follow-ups of ``overdue`` and the rankings of ``score --all`` are round-local (a round's
+part reads only its own folder, the units and the rest), so each round's part is kept too
+(:func:`by_round`), and after an edit only the rounds whose folders changed are indexed and
+worked out again (:mod:`xuncha.rounds`).
 
 What it buys (``tools/bench/bench_repeat.py --runs 5``, whole processes, alternated runs,
-medians, a shared 2-core machine at load ~2.8): asked again with nothing changed, ``overdue``
-takes 0.21 s and ``score --all`` 0.19 s at 1,000 problems (a replayed ``validate``: 0.15 s),
-0.27 s and 0.26 s at 10,000 (``validate``: 0.21 s), that is 1.22–1.36× a replayed validate
-(goal ≤ 2×); computing them after an edit takes 0.33 s / 0.38 s at 1,000 and 1.13 s / 1.67 s
-at 10,000.
+medians, a 2-core machine at load 0.6–1.1): asked again with nothing changed, ``overdue`` takes
+0.14 s and ``score --all`` 0.14 s at 1,000 problems (a replayed ``validate``: 0.10 s), 0.21 s and
+0.19 s at 10,000 (``validate``: 0.16 s), that is 1.22–1.40× a replayed validate (goal ≤ 2×).
+Computing them after an edit, with each round's part kept (:mod:`xuncha.rounds`), takes 0.22 s /
+0.22 s at 1,000 and 0.50 s / 0.37 s at 10,000 (it took 1.13 s / 1.67 s with the whole index).
 """
 
 from __future__ import annotations
@@ -32,16 +29,22 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from xuncha.load import verdict
 from xuncha.load.cachefolder import CACHE_DIR, folder_for_writing, write_atomically
+from xuncha.model.layout import REST, partition_of
 
 FORMAT = 1
-KEEP = 16  # answers kept (each holds the stamps and the output: ~1–15 MB at 10,000 problems)
-PREFIX = "derived-"
+PREFIX, PARTS_PREFIX = "derived-", "parts-"
+# Files kept. Answers hold the stamps and the output (~1–15 MB at 10,000 problems); parts, the
+# stamps and every round's share of one date's work (~1–4 MB), serve every answer of that date: a
+# day's overdue list and the rankings in three formats are four, so two days' are kept.
+KEEP = {PREFIX: 16, PARTS_PREFIX: 8}
 Key = tuple[str | int | bool | bytes | None, ...]  # the command's name and its resolved options
+Row = Any  # plain data for marshal
 
 
 @dataclass(frozen=True)
@@ -53,22 +56,60 @@ class Answer:
     code: int
 
 
-def answer(root: verdict.Root, key: Key, compute: Callable[[], Answer]) -> Answer:
-    """The stored answer for ``key`` if no input changed since it was computed, else ``compute()``'s
-    (stored for next time; the inputs are stamped before computing, so an edit made meanwhile
-    is noticed next time)."""
+def answer(root: verdict.Root, key: Key, compute: Callable[[verdict.Inputs], Answer]) -> Answer:
+    """The stored answer for ``key`` if no input changed since it was computed, else ``compute``'s,
+    given the inputs' stamps (stored for next time; the inputs are stamped before computing, so
+    an edit made meanwhile is noticed next time)."""
     before = verdict.inputs(root)
     known = _replay(root, key, before)
     if known is not None:
         return known
-    fresh = compute()
+    fresh = compute(before)
     _record(root, key, before, fresh)
     return fresh
 
 
-def _file(root: verdict.Root, key: Key) -> str:
+def by_round(
+    root: verdict.Root,
+    key: Key,
+    now: verdict.Inputs,
+    rounds: Sequence[str],
+    work: Callable[[list[str]], Mapping[str, Row]],
+) -> dict[str, Row]:
+    """Each of ``rounds``' part of an answer (plain data for ``marshal``): the one kept for ``key``
+    while its round's folder and everything outside the rounds (units, schemas, config, xuncha,
+    the environment) are as ``now`` stamped them, else ``work``'s for the rounds that changed.
+
+    All parts of a key are kept in one file: read and written once a run, not once a round."""
+    file = _file(root, key, PARTS_PREFIX)
+    kept, unchanged = _kept_parts(root, file, key, now)
+    todo = [r for r in rounds if r not in kept]
+    parts = {**kept, **(work(todo) if todo else {})}
+    parts = {r: parts.get(r) for r in rounds}
+    if not unchanged:
+        _write(root, file, (FORMAT, key, now.stamps, _racy(root, now), parts), PARTS_PREFIX)
+    return parts
+
+
+def _kept_parts(root: verdict.Root, file: str, key: Key, now: verdict.Inputs) -> tuple[dict[str, Row], bool]:
+    """The stored parts of the rounds none of whose inputs changed (none if the rest changed), and
+    whether no input changed at all."""
+    try:
+        with open(file, "rb") as handle:
+            version, stored_key, stamps, racy, parts = marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}, False
+    if version != FORMAT or stored_key != key or not isinstance(parts, dict):
+        return {}, False
+    changed = set(map(partition_of, verdict.changed(root, stamps, racy, now)))
+    if REST in changed:
+        return {}, False
+    return {r: part for r, part in parts.items() if r not in changed}, not changed
+
+
+def _file(root: verdict.Root, key: Key, prefix: str = PREFIX) -> str:
     name = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
-    return os.path.join(root, CACHE_DIR, f"{PREFIX}{name}.marshal")
+    return os.path.join(root, CACHE_DIR, f"{prefix}{name}.marshal")
 
 
 def _replay(root: verdict.Root, key: Key, now: verdict.Inputs) -> Answer | None:
@@ -87,19 +128,27 @@ def _replay(root: verdict.Root, key: Key, now: verdict.Inputs) -> Answer | None:
 
 
 def _record(root: verdict.Root, key: Key, before: verdict.Inputs, fresh: Answer) -> None:
-    racy = verdict.racy_contents(root, before.stamps, before.taken_ns)
-    payload = (FORMAT, key, before.stamps, racy, fresh.out, fresh.err, fresh.code)
+    payload = (FORMAT, key, before.stamps, _racy(root, before), fresh.out, fresh.err, fresh.code)
+    _write(root, _file(root, key), payload, PREFIX)
+
+
+def _racy(root: verdict.Root, stamped: verdict.Inputs) -> dict[str, bytes | None]:
+    return verdict.racy_contents(root, stamped.stamps, stamped.taken_ns)
+
+
+def _write(root: verdict.Root, file: str, payload: Row, prefix: str) -> None:
     try:
         folder = folder_for_writing(root)
-        write_atomically(_file(root, key), marshal.dumps(payload))
-        _prune(folder)
+        write_atomically(file, marshal.dumps(payload))
+        _prune(folder, prefix)
     except (OSError, ValueError):
         pass  # a read-only checkout computes every time
 
 
-def _prune(folder: str) -> None:
-    """Drop all but the :data:`KEEP` answers written last: a daily ``--as-of`` leaves one a day."""
-    answers = [entry for entry in os.scandir(folder) if entry.name.startswith(PREFIX)]
-    answers.sort(key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
-    for entry in answers[KEEP:]:
+def _prune(folder: str, prefix: str) -> None:
+    """Drop all but the :data:`KEEP` files of ``prefix`` written last: a daily ``--as-of`` leaves one
+    answer (and one set of parts) a day."""
+    kept = [entry for entry in os.scandir(folder) if entry.name.startswith(prefix)]
+    kept.sort(key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
+    for entry in kept[KEEP[prefix] :]:
         os.unlink(entry.path)

@@ -4,6 +4,7 @@ for machines (``xuncha score``). The scoring itself is ``xuncha.rules.scoring``.
 from __future__ import annotations
 
 import json
+import textwrap
 import unicodedata
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
@@ -148,12 +149,22 @@ def _markdown_why(line: Line) -> Iterator[str]:
 # ---------------------------------------------------------------------------- a round's ranking
 
 
-def render_rankings(index: Index, rounds: dict[str, list[Sheet]], output: str) -> str:
-    """Every round's ranking: one JSON list of rounds, or the rankings one after another."""
+def round_in_rankings(index: Index, round_id: str, sheets: Iterable[Sheet], output: str) -> str:
+    """One round's share of every round's rankings (:func:`joined_rankings`): kept apart so that a
+    round whose records did not change is not scored and rendered again (:mod:`xuncha.rounds`)."""
     if output == "json":
-        listed = [{"round": r, "ranking": _ranking_json(sheets)} for r, sheets in rounds.items()]
+        listed = {"round": round_id, "ranking": _ranking_json(sheets)}
         return json.dumps(listed, ensure_ascii=False, indent=2)
-    return "\n\n".join(render_ranking(index, r, sheets, output) for r, sheets in rounds.items())
+    return render_ranking(index, round_id, sheets, output)
+
+
+def joined_rankings(parts: Iterable[str], output: str) -> str:
+    """Every round's ranking: one JSON list of rounds (as ``json.dumps(…, indent=2)`` writes a
+    list), or the rankings one after another."""
+    if output != "json":
+        return "\n\n".join(parts)
+    listed = ",\n".join(textwrap.indent(part, "  ") for part in parts)
+    return f"[\n{listed}\n]" if listed else "[]"
 
 
 def render_ranking(index: Index, round_id: str, sheets: Iterable[Sheet], output: str) -> str:

@@ -108,6 +108,39 @@ class Obligation:
         which = self.problem or self.item
         return "/".join((self.round, self.unit or "-", self.rule, *([which] if which else [])))
 
+    def as_row(self) -> ObligationRow:
+        """Plain data for ``marshal`` (dates as day numbers, states and lights by value): how a
+        round's obligations are kept from one run to the next (:mod:`xuncha.rounds`)."""
+        return (
+            *(self.round, self.unit, self.rule, self.title, self.category, self.problem, self.item),
+            *(self.start.toordinal(), self.due.toordinal(), _day_number(self.original_due)),
+            *(self.extension, _day_number(self.done), self.state.value, self.days, self.light.value),
+            *(self.recipients, self.addressees, self.file, self.citation),
+        )
+
+    @classmethod
+    def from_row(cls, row: ObligationRow) -> Obligation:
+        round_id, unit, rule, title, category, problem, item, start, due, original, *rest = row
+        extension, done, state, days, light, recipients, addressees, file, citation = rest
+        return cls(
+            round_id, unit, rule, title, category, problem, item,
+            date.fromordinal(start), date.fromordinal(due), _day(original), extension, _day(done),
+            _STATES[state], days, _LIGHT_OF[light], recipients, addressees, file, citation,
+        )  # fmt: skip
+
+
+ObligationRow = tuple[Any, ...]
+_STATES = {state.value: state for state in State}
+_LIGHT_OF = {light.value: light for light in Light}
+
+
+def _day_number(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()
+
+
+def _day(number: int | None) -> date | None:
+    return None if number is None else date.fromordinal(number)
+
 
 @dataclass(frozen=True)
 class Schedule:

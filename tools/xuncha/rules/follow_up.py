@@ -10,10 +10,12 @@ a table: it is an obligation in ``xuncha overdue``, red once its term has passed
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from xuncha.model.findings import Finding, at
+from xuncha.model.findings import Finding, Row, at
 from xuncha.model.index import Folder, Index
 from xuncha.rules import scoring
 from xuncha.rules.deadlines import Obligation, Schedule, judge, light_of, schedule
@@ -32,20 +34,74 @@ DONE_BY = {
 DEFAULT_WINDOW = 7
 
 
-def with_follow_ups(
-    index: Index, rules: RuleSet, default_profile: object, as_of: date, *, window: int | None = None
-) -> Schedule:
-    """:func:`scheduled` with the built-in rubrics, for a command that loaded the rule data."""
+def setting(rules: RuleSet, default_profile: object) -> Setting:
+    """The built-in rubrics with the rule data a command loaded, and the repository's default profile."""
     default = None if default_profile is None else str(default_profile)
-    return scheduled(index, Setting(builtin(), rules.profiles, rules.calendar, default), as_of, window)
+    return Setting(builtin(), rules.profiles, rules.calendar, default)
 
 
 def scheduled(index: Index, setting: Setting, as_of: date, window: int | None = None) -> Schedule:
     """The deadline engine's schedule plus the follow-up obligations of the assessed units: what
     ``xuncha overdue`` lists, the site shows and the rollup exports."""
+    return merged([round_part(index, setting, as_of, window)])
+
+
+@dataclass(frozen=True)
+class RoundPart:
+    """The share of :func:`scheduled` of the rounds of an index: what one round's share reads is
+    that round's folder, the units and the rules, so a round whose records did not change keeps it
+    from one run to the next (:mod:`xuncha.rounds`)."""
+
+    base: Schedule  # the deadline engine's
+    follow_ups: tuple[Obligation, ...]
+    findings: tuple[Finding, ...]  # of the follow-ups
+
+    def as_row(self) -> PartRow:
+        """Plain data for ``marshal``."""
+        closed = tuple((*key, day.toordinal()) for key, day in self.base.closed.items())
+        obligations = tuple(o.as_row() for o in self.base.obligations)
+        follow_ups = tuple(o.as_row() for o in self.follow_ups)
+        return obligations, _rows(self.base.findings), closed, follow_ups, _rows(self.findings)
+
+    @classmethod
+    def from_row(cls, row: PartRow) -> RoundPart:
+        obligations, findings, closed, follow_ups, follow_up_findings = row
+        base = Schedule(
+            tuple(map(Obligation.from_row, obligations)),
+            tuple(map(Finding.from_row, findings)),
+            {(r, u): date.fromordinal(day) for r, u, day in closed},
+        )
+        extra = tuple(map(Obligation.from_row, follow_ups))
+        return cls(base, extra, tuple(map(Finding.from_row, follow_up_findings)))
+
+
+PartRow = tuple[Any, ...]
+
+
+def _rows(findings: Iterable[Finding]) -> tuple[Row, ...]:
+    return tuple(f.as_row() for f in findings)
+
+
+def round_part(index: Index, setting: Setting, as_of: date, window: int | None) -> RoundPart:
+    """The deadlines and follow-ups of the rounds of ``index``."""
     base = schedule(index, setting.profiles, setting.default_profile, setting.calendar, as_of, window=window)
     extra, findings = obligations(index, setting, as_of, window)
-    return Schedule((*base.obligations, *extra), (*base.findings, *findings), base.closed)
+    return RoundPart(base, tuple(extra), tuple(findings))
+
+
+def round_parts(index: Index, setting: Setting, as_of: date, window: int | None) -> dict[str, RoundPart]:
+    """Each round's :class:`RoundPart` of a batch's index."""
+    return {r: round_part(part, setting, as_of, window) for r, part in index.by_round().items()}
+
+
+def merged(parts: Sequence[RoundPart]) -> Schedule:
+    """The rounds' parts (in round order) as one schedule: every round's deadlines, then every
+    round's follow-ups, as the engine gives them for an index of all those rounds."""
+    return Schedule(
+        (*(o for p in parts for o in p.base.obligations), *(o for p in parts for o in p.follow_ups)),
+        (*(f for p in parts for f in p.base.findings), *(f for p in parts for f in p.findings)),
+        {key: day for p in parts for key, day in p.base.closed.items()},
+    )
 
 
 def obligations(
