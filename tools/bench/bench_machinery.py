@@ -1,4 +1,5 @@
-"""What each piece of speed machinery buys: ``xuncha validate`` with it and without it, side by side.
+"""What each piece of speed machinery buys: the command it serves (``xuncha validate`` unless said)
+with it and without it, side by side.
 
 Each piece is taken out by the driver below, in the measured process only, never in the code:
 
@@ -7,7 +8,11 @@ Each piece is taken out by the driver below, in the measured process only, never
   run parses nothing but still stats, indexes and checks every round);
 * ``rounds``: checking by rounds (one batch of everything, and an edit checks every round again:
   the pipeline before issue 20);
-* ``forked``: parsing on every core (``--jobs 1``).
+* ``forked``: parsing on every core (``--jobs 1``);
+* ``parts`` and ``parts-score``: each round's part of ``xuncha overdue`` (``score --all``) kept
+  between runs and worked out a batch of rounds at a time (``rounds.py``; without it every round
+  is worked out from one index of everything, as before issue 20's last change; the parts are still
+  turned into plain data, a little work the old code did not do).
 
 Every run is a whole process started from the command line (start-up counted), the two sides
 alternate (A B A B …) in the same states — ``cold`` (no cache), ``warm`` (nothing changed) or
@@ -19,6 +24,7 @@ cold ≤ 1.0×, warm ≤ 0.15×. ``--repo`` measures an existing synthetic repos
 
     .venv/bin/python tools/bench/bench_machinery.py --sizes 1000,10000 --runs 5
     .venv/bin/python tools/bench/bench_machinery.py --pieces forked,gc --states cold
+    .venv/bin/python tools/bench/bench_machinery.py --sizes 50000 --pieces parts,parts-score --runs 3
 """
 
 from __future__ import annotations
@@ -50,6 +56,11 @@ elif piece == "replay":
 elif piece == "rounds":
     from xuncha import pipeline
     pipeline.BATCH_FILES, pipeline._rounds_of = 10**9, lambda changed: None
+elif piece.startswith("parts"):
+    from xuncha import pipeline
+    from xuncha.load import derived
+    pipeline.BATCH_FILES = 10**9
+    derived.by_round = lambda root, key, now, rounds, work: dict(work(list(rounds)))
 sys.argv[0] = "xuncha"
 from xuncha.cli.main import main
 main()
@@ -59,17 +70,21 @@ PIECES = {  # piece → (the side with it, the side without it, states it matter
     "replay": ("as-is", "replay", ("warm",)),
     "forked": ("as-is", "forked-off", ("cold",)),
     "rounds": ("as-is", "rounds", ("cold", "edited")),
+    "parts": ("as-is", "parts", ("cold", "edited")),
+    "parts-score": ("as-is", "parts-score", ("cold", "edited")),
 }
+AS_OF = ("--as-of", "2025-12-31")  # the synthetic records' last day
+COMMANDS = {"parts": ("overdue", *AS_OF), "parts-score": ("score", "--all", *AS_OF)}  # else validate
 
 
-def run(piece: str, root: Path) -> None:
-    """One whole ``xuncha validate`` process; a failing run invalidates the benchmark."""
-    jobs = ["--jobs", "1"] if piece == "forked-off" else []
-    command = [sys.executable, "-c", DRIVER, piece, "--root", root, "validate", *jobs]
-    benchkit.run(command, child_env(root.parent))
+def run(piece: str, side: str, root: Path) -> None:
+    """One whole process of ``piece``'s command; a failing run invalidates the benchmark."""
+    jobs = ["--jobs", "1"] if side == "forked-off" else []
+    command = [sys.executable, "-c", DRIVER, side, "--root", root, *COMMANDS.get(piece, ("validate",)), *jobs]
+    benchkit.run(command, child_env(root.parent), accept=(0, 1) if piece in COMMANDS else (0,))
 
 
-def setup_for(state: str, side: str, root: Path, edits: list[int]) -> Callable[[], None]:
+def setup_for(piece: str, state: str, side: str, root: Path, edits: list[int]) -> Callable[[], None]:
     """What runs, untimed, before each of ``side``'s runs in ``state``."""
 
     def setup() -> None:
@@ -79,7 +94,7 @@ def setup_for(state: str, side: str, root: Path, edits: list[int]) -> Callable[[
             touch_one(root, edits[0] % 50)
             edits[0] += 1
         else:  # warm: the side's own starting point (a replay needs its own verdict)
-            run(side, root)
+            run(piece, side, root)
 
     return setup
 
@@ -88,11 +103,12 @@ def compare(piece: str, state: str, root: Path, runs: int, edits: list[int]) -> 
     """The baseline, the side with ``piece`` and the side without it, in turn."""
     with_it, without, _ = PIECES[piece]
     files = yaml_files(root)
-    run(with_it, root)  # the state's starting point: cache and verdict as that side leaves them
-    steps = [(partial(run, side, root), setup_for(state, side, root, edits)) for side in (with_it, without)]
+    run(piece, with_it, root)  # the state's starting point: cache and verdict as that side leaves them
+    sides = (with_it, without)
+    steps = [(partial(run, piece, side, root), setup_for(piece, state, side, root, edits)) for side in sides]
     (base, a, b), load = under_load(lambda: alternately(runs, (partial(bare_parse, files), nothing), *steps))
     return (
-        f"  {piece:9} {state:6} 有：{a.spread()}（{a.wall / base.wall:.2f}× 基线）"
+        f"  {piece:11} {state:6} 有：{a.spread()}（{a.wall / base.wall:.2f}× 基线）"
         f"  无：{b.spread()}（{b.wall / base.wall:.2f}× 基线）  无/有 = {b.wall / a.wall:.2f}"
         f"  基线 {base.spread()}；{load}"
     )
@@ -100,7 +116,7 @@ def compare(piece: str, state: str, root: Path, runs: int, edits: list[int]) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description="每项提速机制的收益：有它和没有它的 xuncha validate 交替对比。"
+        description="每项提速机制的收益：有它和没有它的命令（默认 xuncha validate）交替对比。"
     )
     parser.add_argument("--sizes", default="1000,10000,50000", help="问题数，逗号分隔。")
     parser.add_argument("--pieces", default=",".join(PIECES), help=f"要测的机制（{','.join(PIECES)}）。")
@@ -117,6 +133,7 @@ def main() -> None:
             root = args.repo or workdir / f"repo-{problems}"
             if args.repo is None:
                 write_repo(root, Config(problems, 0), REPO / "schemas")
+                (root / "pyproject.toml").write_text('[tool.xuncha]\nprofile = "wujiang"\n', encoding="utf-8")
             print(f"{problems:,} 个问题（{len(yaml_files(root)):,} 个文件；墙钟秒，中位数（最快–最慢））：")
             edits = [0]
             for piece in pieces:
