@@ -26,8 +26,9 @@ cold (no cache)             9.96 s for 9.70 s      13.73 s for 13.04 s
 against without it: one batch of everything, nothing kept) gives after an edit 2.12 s for 4.01 s
 (``overdue``) and 1.44 s for 5.05 s (``score --all``). A cold run is slower: 3–5 % above, 12–16 %
 there (11.3 s for 9.5 s, 15.1 s for 13.4 s). That is the batches, not the parts (kept or not, one
-batch took 10.1 s): each of the 12 batches of 5,000 files ends with one core idle while the other
-parses its last chunk. A cold run is a first run on a fresh clone, and buys half the memory;
+batch took 10.1 s), and only on several cores (on one core, 12 batches of 5,000 files took what
+one batch took: 15.2 s): the parse workers are started 12 times instead of once; chunks four
+times finer did not help. A cold run is a first run on a fresh clone, and holds half the memory;
 every other state is faster. ``tools/bench/bench_repeat.py`` gives the same commands against
 ``validate``.
 """
