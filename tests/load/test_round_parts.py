@@ -17,7 +17,7 @@ from click.testing import Result
 
 from xuncha import pipeline
 from xuncha.demo.synth import Config, write_repo
-from xuncha.load import derived
+from xuncha.load import derived, verdict
 from xuncha.load.cachefolder import CACHE_DIR
 from xuncha.model.index import Index
 from xuncha.render import score as shown
@@ -96,8 +96,11 @@ def append(path: Path, text: str = "# 注释\n") -> None:
 
 
 def test_edits_work_out_their_rounds_only_and_agree_with_a_fresh_run(
-    repo: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+    repo: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    package = tmp_path / "xuncha"  # xuncha's code and rule data, as stamped (a copy, to edit)
+    shutil.copytree(verdict.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(verdict, "PACKAGE", str(package))
     names = rounds(repo)
     reference = fresh(run_cli, repo, monkeypatch)
     assert "个记录文件有错误，未计入" in reference[0][1]  # the broken plan, counted
@@ -116,6 +119,8 @@ def test_edits_work_out_their_rounds_only_and_agree_with_a_fresh_run(
         (lambda: shutil.rmtree(repo / "rounds" / names[0]), set()),
         (lambda: append(sorted((repo / "units").glob("*.yaml"))[0]), None),  # the units: every round
         (lambda: append(repo / "pyproject.toml"), None),
+        (lambda: append(repo / "schemas" / "unit.schema.json", "\n"), None),
+        (lambda: append(package / "rules" / "data" / "profiles" / "wujiang.yaml"), None),
     ]
     for edit, expected in edits:
         edit()
@@ -136,6 +141,21 @@ def test_another_date_works_out_every_round_and_a_repeat_none(
     run_cli("--root", repo, "overdue", "--as-of", "2025-12-31", "--format", "markdown")
     assert worked.take() == set()  # another format: the same parts
     run_cli("--root", repo, "overdue", "--as-of", "2025-11-30")
+    assert worked.take() == set(rounds(repo))
+
+
+@pytest.mark.parametrize("part", [None, (0,), (0, (1, 2)), (0, 5), ("0", None)])
+def test_a_store_holding_what_is_no_part_is_ignored(
+    repo: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch, part: object
+) -> None:
+    first = answers(run_cli, repo)
+    for stored in (repo / CACHE_DIR).glob(f"{derived.PARTS_PREFIX}*.marshal"):
+        version, key, stamps, racy, parts = marshal.loads(stored.read_bytes())
+        parts = {r: part for r in parts}
+        stored.write_bytes(marshal.dumps((version, key, stamps, racy, parts)))
+    append(repo / "rounds" / rounds(repo)[0] / "round.yaml")  # the answers are computed again
+    worked = WorkedOut(monkeypatch)
+    assert answers(run_cli, repo) == first
     assert worked.take() == set(rounds(repo))
 
 
@@ -185,6 +205,31 @@ def test_the_rounds_worked_out_apart_make_the_schedule_of_the_whole_index(
     assert all(Obligation.from_row(through_marshal(o.as_row())) == o for o in merged.obligations)
 
 
+@pytest.mark.parametrize("break_it", ["copy a round, not its id", "break an assessed round's record"])
+def test_rounds_worked_out_apart_agree_with_the_whole_index_on_records_with_errors(
+    tmp_path: Path, break_it: str
+) -> None:
+    """A round copied without its id (XC201) reads its own folders, and a round whose round.yaml has
+    errors is left out whole, follow-ups too: as the engine does over the whole index."""
+    root = tmp_path / "demo"
+    for name in ("rounds", "units", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "pyproject.toml", root)
+    if break_it.startswith("copy"):
+        shutil.copytree(root / "rounds" / "2025-ch-r1", root / "rounds" / "2025-ch-r9")
+    else:
+        append(root / "rounds" / "2025-ch-r1" / "round.yaml", "exit_date: [\n")
+    index = pipeline.validate(root, use_cache=False).index
+    setting, day = load_setting(root), date(2026, 12, 7)
+    whole = schedule(index, setting.profiles, setting.default_profile, setting.calendar, day)
+    extra, findings = follow_up.obligations(index, setting, day)
+    merged = follow_up.merged(list(follow_up.round_parts(index, setting, day, None).values()))
+    assert merged.obligations == (*whole.obligations, *extra)
+    assert merged.findings == (*whole.findings, *findings)
+    copies = [o for o in whole.obligations if o.file.startswith("rounds/2025-ch-r9/")]
+    assert bool(copies) == break_it.startswith("copy") and all(o.round == "2025-ch-r1" for o in copies)
+
+
 def through_marshal(row: Any) -> Any:
     """Through marshal and back, as :mod:`xuncha.load.derived` keeps it."""
     return marshal.loads(marshal.dumps(row))
@@ -199,4 +244,7 @@ def test_every_rounds_rankings_in_json_are_one_list_as_json_writes_it() -> None:
     assert [entry["round"] for entry in listed] == sorted(index.rounds) and listed[0]["ranking"]
     assert joined == json.dumps(listed, ensure_ascii=False, indent=2)
     assert shown.joined_rankings([], "json") == json.dumps([])
+    odd = [{"round": "R1", "unit_name": "发改\u2028委\n局"}, {"round": "R2", "ranking": []}]  # line breaks
+    parts = [json.dumps(entry, ensure_ascii=False, indent=2) for entry in odd]
+    assert shown.joined_rankings(parts, "json") == json.dumps(odd, ensure_ascii=False, indent=2)
     assert shown.joined_rankings(["甲", "乙"], "text") == "甲\n\n乙"

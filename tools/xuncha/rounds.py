@@ -94,15 +94,29 @@ def worked_out(
 
     rounds = sorted(set(map(partition_of, pipeline.data_files_of(now))) - {REST})
     rows = derived.by_round(root, key, now, rounds, batches)
+    try:
+        parts, broken = _taken(rows, fresh, plain)
+    except (TypeError, ValueError, LookupError, AttributeError):  # a kept part that is no part
+        parts, broken = _taken(derived.by_round(root, key, now, rounds, batches, kept=False), fresh, plain)
     if not rest:  # every round kept: the units alone
         index = next(pipeline.round_indexes(root, now, []))[1]
         rest.append(Rest(index.units, len(index.broken)))
-    parts = {
-        r: fresh[r] if r in fresh else plain.from_row(row[1])
-        for r, row in rows.items()
-        if row and row[1] is not None
-    }
-    return Worked(parts, rest[0].units, rest[0].broken + sum(row[0] for row in rows.values() if row))
+    return Worked(parts, rest[0].units, rest[0].broken + broken)
+
+
+def _taken(
+    rows: Mapping[str, derived.Row], fresh: Mapping[str, P], plain: Plain[P]
+) -> tuple[dict[str, P], int]:
+    """Each round's part (worked out in this run, or kept), and the rounds' files left out for errors."""
+    kept = {r: part for r, (_, part) in rows.items() if part is not None and r not in fresh}
+    parts = {r: fresh[r] if r in fresh else plain.from_row(kept[r]) for r in rows if r in fresh or r in kept}
+    return parts, sum(map(_count, (count for count, _ in rows.values())))
+
+
+def _count(count: object) -> int:
+    if type(count) is not int:
+        raise TypeError(count)
+    return count
 
 
 @dataclass(frozen=True)

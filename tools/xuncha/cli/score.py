@@ -129,8 +129,15 @@ def _rankings(root: Path, now: verdict.Inputs, day: date, output: str) -> str:
         everything = scoring.score_all(index, setting, day)
         return {r: shown.round_in_rankings(index, r, sheets, output) for r, sheets in everything.items()}
 
-    worked = worked_out(root, now, ("rankings", day.isoformat(), output), parts, Plain(str, str))
+    worked = worked_out(root, now, ("rankings", day.isoformat(), output), parts, Plain(str, _text))
     return shown.joined_rankings(worked.parts.values(), output)
+
+
+def _text(row: object) -> str:
+    """A kept ranking, which is text (anything else: the file was tampered with)."""
+    if not isinstance(row, str):
+        raise TypeError(row)
+    return row
 
 
 def _supervisor_sheets(

@@ -75,16 +75,19 @@ def by_round(
     now: verdict.Inputs,
     rounds: Sequence[str],
     work: Callable[[list[str]], Mapping[str, Row]],
+    *,
+    kept: bool = True,
 ) -> dict[str, Row]:
     """Each of ``rounds``' part of an answer (plain data for ``marshal``): the one kept for ``key``
     while its round's folder and everything outside the rounds (units, schemas, config, xuncha,
     the environment) are as ``now`` stamped them, else ``work``'s for the rounds that changed.
 
-    All parts of a key are kept in one file: read and written once a run, not once a round."""
+    All parts of a key are kept in one file: read and written once a run, not once a round.
+    ``kept=False``: none is taken from it (it held what is no part), every round is worked out."""
     file = _file(root, key, PARTS_PREFIX)
-    kept, unchanged = _kept_parts(root, file, key, now)
-    todo = [r for r in rounds if r not in kept]
-    parts = {**kept, **(work(todo) if todo else {})}
+    known, unchanged = _kept_parts(root, file, key, now) if kept else ({}, False)
+    todo = [r for r in rounds if r not in known]
+    parts = {**known, **(work(todo) if todo else {})}
     parts = {r: parts.get(r) for r in rounds}
     if not unchanged:
         _write(root, file, (FORMAT, key, now.stamps, _racy(root, now), parts), PARTS_PREFIX)

@@ -4,7 +4,6 @@ for machines (``xuncha score``). The scoring itself is ``xuncha.rules.scoring``.
 from __future__ import annotations
 
 import json
-import textwrap
 import unicodedata
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
@@ -163,7 +162,7 @@ def joined_rankings(parts: Iterable[str], output: str) -> str:
     list), or the rankings one after another."""
     if output != "json":
         return "\n\n".join(parts)
-    listed = ",\n".join(textwrap.indent(part, "  ") for part in parts)
+    listed = ",\n".join("  " + part.replace("\n", "\n  ") for part in parts)  # "\n" only: not U+2028
     return f"[\n{listed}\n]" if listed else "[]"
 
 

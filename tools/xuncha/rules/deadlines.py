@@ -256,6 +256,7 @@ class _Round:
         self.index, self.record, self.profile = index, record, profile
         self.calendar, self.as_of, self.window, self.findings = calendar, as_of, window, findings
         self.id = str(record.data["id"])
+        self.folder = str(record.place.round)  # its folder's name: the id, unless XC201 says otherwise
         self.kind = str(record.data["kind"])
         self.office = f"{record.data.get('inspecting_body', '')}巡察办"
         self.as_of_text = as_of.isoformat()
@@ -402,7 +403,7 @@ class _Unit:
         data = record.data if record is not None else {}
         self.type = data.get("type")
         self.label = str(data.get("short_name") or data.get("name") or self.id)
-        self.folder = round_.index.folders.get((round_.id, self.id)) or Folder(round_.id, self.id)
+        self.folder = round_.index.folders.get((round_.folder, self.id)) or Folder(round_.folder, self.id)
         self.people = {
             "单位党组织书记": str(data.get("party_secretary", "")),
             "监督单位": "、".join(data.get("supervisors", [])),
@@ -440,7 +441,7 @@ class _Unit:
         if kind == "round":
             return self.round.record.file
         record = self.folder.records.get(str(kind))
-        return record.file if record is not None else f"rounds/{self.round.id}/{self.id}/{kind}.yaml"
+        return record.file if record is not None else f"rounds/{self.round.folder}/{self.id}/{kind}.yaml"
 
     def _single(
         self, rule: Rule, start: date, data_of: DataOf, file: str, item: str | None
@@ -519,7 +520,7 @@ class _Unit:
                 self.feedback,
                 extension[1] if extension else original,
                 self._completed(status),
-                status.file if status else f"rounds/{self.round.id}/{self.id}/status/{leaf}.yaml",
+                status.file if status else f"rounds/{self.round.folder}/{self.id}/status/{leaf}.yaml",
                 self,
                 problem=leaf,
                 original_due=original if extension else None,

@@ -124,11 +124,14 @@ def obligations(
 
 
 def _assessed(index: Index, as_of: date) -> dict[tuple[str, str], list[str]]:
-    """Units with an assessment dated by ``as_of``, by round and assessment date (scored together)."""
+    """Units with an assessment dated by ``as_of``, by round and assessment date (scored together);
+    none in a round whose round record has errors (left out whole, as the deadlines leave it)."""
     groups: dict[tuple[str, str], list[str]] = {}
     for (round_id, unit_id), folder in index.folders.items():
         record = folder.records.get("assessment")
-        if record is not None and str(record.data.get("date")) <= as_of.isoformat():
+        if record is None or round_id not in index.rounds:
+            continue
+        if str(record.data.get("date")) <= as_of.isoformat():
             groups.setdefault((round_id, str(record.data["date"])), []).append(unit_id)
     return groups
 
