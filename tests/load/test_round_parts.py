@@ -9,6 +9,7 @@ import marshal
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -144,30 +145,29 @@ def test_another_date_works_out_every_round_and_a_repeat_none(
     assert worked.take() == set(rounds(repo))
 
 
-@pytest.mark.parametrize("part", [None, (0,), (0, (1, 2)), (0, 5), ("0", None)])
-def test_a_store_holding_what_is_no_part_is_ignored(
-    repo: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch, part: object
-) -> None:
-    first = answers(run_cli, repo)
-    for stored in (repo / CACHE_DIR).glob(f"{derived.PARTS_PREFIX}*.marshal"):
-        version, key, stamps, racy, parts = marshal.loads(stored.read_bytes())
-        parts = {r: part for r in parts}
-        stored.write_bytes(marshal.dumps((version, key, stamps, racy, parts)))
-    append(repo / "rounds" / rounds(repo)[0] / "round.yaml")  # the answers are computed again
-    worked = WorkedOut(monkeypatch)
-    assert answers(run_cli, repo) == first
-    assert worked.take() == set(rounds(repo))
+def garbage(stored: Path) -> None:
+    stored.write_bytes(b"\x00garbage")
 
 
-def test_a_corrupt_store_of_parts_is_ignored(
-    repo: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+def rows_as(part: object, stored: Path) -> None:
+    """Every round's row replaced by ``part``: a file that loads, holding what is no part."""
+    version, key, stamps, racy, parts = marshal.loads(stored.read_bytes())
+    stored.write_bytes(marshal.dumps((version, key, stamps, racy, {r: part for r in parts})))
+
+
+NO_PARTS = [None, (0,), (0, (1, 2)), (0, 5), ("0", None)]
+
+
+@pytest.mark.parametrize("spoil", [garbage, *(partial(rows_as, part) for part in NO_PARTS)])
+def test_a_spoiled_store_of_parts_is_ignored(
+    repo: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch, spoil: Callable[[Path], None]
 ) -> None:
     first = answers(run_cli, repo)
     stored = list((repo / CACHE_DIR).glob(f"{derived.PARTS_PREFIX}*.marshal"))
     assert len(stored) == 3  # the deadlines of the date, the text and the JSON rankings
-    for part in stored:
-        part.write_bytes(b"\x00garbage")
-    append(repo / "rounds" / rounds(repo)[0] / "round.yaml")
+    for file in stored:
+        spoil(file)
+    append(repo / "rounds" / rounds(repo)[0] / "round.yaml")  # the answers are computed again
     worked = WorkedOut(monkeypatch)
     assert answers(run_cli, repo) == first
     assert worked.take() == set(rounds(repo))
