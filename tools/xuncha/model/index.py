@@ -95,17 +95,16 @@ class Index:
             self.folders[key] = Folder(round_id, unit_id)
         return self.folders[key]
 
-    def by_round(self) -> dict[str, Index]:
-        """One index per round: its record and folders, with all the units (one pass over the
-        folders). What the deadlines and scores of a round read, and nothing of other rounds."""
-        parts = {
-            round_id: Index(units=self.units, rounds={round_id: record}, broken=self.broken)
-            for round_id, record in self.rounds.items()
-        }
-        for (round_id, unit_id), folder in self.folders.items():
-            if round_id in parts:
-                parts[round_id].folders[(round_id, unit_id)] = folder
-        return parts
+    def of_round(self, round_id: str) -> Index:
+        """One round's index: its record and folders, with all the units. What the deadlines and
+        scores of a round read, and nothing of other rounds."""
+        record = self.rounds.get(round_id)
+        return Index(
+            units=self.units,
+            rounds={round_id: record} if record is not None else {},
+            folders={key: folder for key, folder in self.folders.items() if key[0] == round_id},
+            broken=self.broken,
+        )
 
     def round_unit(self, round_id: str, unit_id: str) -> Json | None:
         """The round's entry for a unit (group, feedback date), if listed."""

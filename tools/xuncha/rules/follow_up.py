@@ -91,7 +91,7 @@ def round_part(index: Index, setting: Setting, as_of: date, window: int | None) 
 
 def round_parts(index: Index, setting: Setting, as_of: date, window: int | None) -> dict[str, RoundPart]:
     """Each round's :class:`RoundPart` of a batch's index."""
-    return {r: round_part(part, setting, as_of, window) for r, part in index.by_round().items()}
+    return {r: round_part(index.of_round(r), setting, as_of, window) for r in index.rounds}
 
 
 def merged(parts: Sequence[RoundPart]) -> Schedule:

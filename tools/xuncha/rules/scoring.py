@@ -482,9 +482,7 @@ def score_all(index: Index, setting: Setting, as_of: date) -> dict[str, list[She
 
 def round_schedule(index: Index, setting: Setting, round_id: str, as_of: date) -> deadlines.Schedule:
     """Only this round's obligations: the engine walks every round of the index it is given."""
-    rounds = {k: v for k, v in index.rounds.items() if k == round_id}
-    folders = {key: folder for key, folder in index.folders.items() if key[0] == round_id}
-    part = Index(units=index.units, rounds=rounds, folders=folders)
+    part = index.of_round(round_id)
     return deadlines.schedule(part, setting.profiles, setting.default_profile, setting.calendar, as_of)
 
 
