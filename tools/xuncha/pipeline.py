@@ -86,14 +86,14 @@ def validate(
     known = verdict.last(root)
     dirty = _rounds_of(known.changed(root, before)) if known is not None else None
     if need_index and dirty is None:  # everything to check and index: one pass does both
-        return _check(root, data_files_of(before), Options(jobs), before).report
+        return _check(root, _data_files(before), Options(jobs), before).report
     if known is not None and dirty == frozenset():  # nothing changed
         found = Verdict(known.findings, known.files, 0)
     else:
         found = _by_round(root, before, known, dirty, jobs)
     if not need_index:
         return Report(found.findings, found.files, found.files - found.parsed, build_index([], frozenset()))
-    checked = _check(root, data_files_of(before), Options(jobs, rules=False)).report
+    checked = _check(root, _data_files(before), Options(jobs, rules=False)).report
     return replace(checked, findings=found.findings)
 
 
@@ -159,7 +159,7 @@ def _by_round(
     10,000 problems and 4.6× at 50,000 (0.72 s instead of 3.33 s: the goal is under 1 s); a cold
     run at 50,000 peaks at 140 MB instead of 372 MB (goal ≤ 300 MB), and takes as long (0.97–1.00×).
     """
-    wanted = data_files_of(before)
+    wanted = _data_files(before)
     groups = _partitions(wanted)
     rest = groups.pop(REST, [])
     rounds = [r for r in groups if dirty is None or r in dirty]
@@ -181,8 +181,14 @@ def _by_round(
     return Verdict(findings, len(wanted), parsed)
 
 
+def partitions(before: verdict.Inputs) -> dict[str, list[str]]:
+    """The data files among the inputs just stamped, by round (:func:`partition_of`), the rest
+    under :data:`REST`."""
+    return _partitions(_data_files(before))
+
+
 def round_indexes(
-    root: Path, before: verdict.Inputs, rounds: list[str], jobs: int = 0
+    root: Path, groups: Mapping[str, list[str]], rounds: list[str], jobs: int = 0
 ) -> Iterator[tuple[list[str], Index]]:
     """The index of a batch of ``rounds`` at a time (about :data:`BATCH_FILES` files, a round never
     split), each with the units and the rest, without the rules: what round-local results (deadlines,
@@ -190,9 +196,8 @@ def round_indexes(
     rest alone.
 
     Files are parsed (cached) and schema-checked as ``validate(cross_checks=False)`` does: a file with
-    errors is kept out (``Index.broken``). ``before`` stamped the repository."""
-    groups = _partitions(data_files_of(before))
-    rest = groups.pop(REST, [])
+    errors is kept out (``Index.broken``). ``groups``: the repository's :func:`partitions`."""
+    rest = groups.get(REST, [])
     options = Options(jobs or os.cpu_count() or 1, rules=False)
     for batch in _batches([r for r in rounds if r in groups], groups) or [[]]:
         checked = _check(root, rest + [f for r in batch for f in groups[r]], options)
@@ -208,7 +213,7 @@ def _partitions(files: list[str]) -> dict[str, list[str]]:
     return groups
 
 
-def _batches(rounds: list[str], groups: dict[str, list[str]]) -> list[list[str]]:
+def _batches(rounds: list[str], groups: Mapping[str, list[str]]) -> list[list[str]]:
     """Rounds in batches of about :data:`BATCH_FILES` files (a round is never split)."""
     batches: list[list[str]] = []
     size = BATCH_FILES
@@ -255,7 +260,7 @@ def _check(root: Path, wanted: list[str], options: Options, before: verdict.Inpu
     return Checked(report, len(parsed) - reused, entries, evidence_files, rules)
 
 
-def data_files_of(before: verdict.Inputs) -> list[str]:
+def _data_files(before: verdict.Inputs) -> list[str]:
     """The data files among the inputs just stamped: the folders are walked once, not twice."""
     return data_files_among(before.stamps, before.special)
 

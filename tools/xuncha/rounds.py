@@ -79,12 +79,13 @@ def worked_out(
     """``work``'s part (from a batch's index) for every round whose round record is indexed; kept
     from the last run with ``key`` for the rounds none of whose inputs changed since (``now``: the
     inputs as stamped)."""
+    groups = pipeline.partitions(now)
     rest: list[Rest] = []  # from the first batch: the units serve every round
     fresh: dict[str, P] = {}
 
     def batches(todo: list[str]) -> dict[str, derived.Row]:
         rows: dict[str, derived.Row] = {}
-        for batch, index in pipeline.round_indexes(root, now, todo):
+        for batch, index in pipeline.round_indexes(root, groups, todo):
             broken = Counter(map(partition_of, index.broken))
             rest[:] = rest or [Rest(index.units, broken[REST])]
             parts = work(index)
@@ -92,14 +93,14 @@ def worked_out(
             rows.update((r, (broken[r], plain.as_row(parts[r]) if r in parts else None)) for r in batch)
         return rows
 
-    rounds = sorted(set(map(partition_of, pipeline.data_files_of(now))) - {REST})
+    rounds = sorted(groups.keys() - {REST})
     rows = derived.by_round(root, key, now, rounds, batches)
     try:
         parts, broken = _taken(rows, fresh, plain)
     except (TypeError, ValueError, LookupError, AttributeError):  # a kept part that is no part
         parts, broken = _taken(derived.by_round(root, key, now, rounds, batches, kept=False), fresh, plain)
     if not rest:  # every round kept: the units alone
-        index = next(pipeline.round_indexes(root, now, []))[1]
+        index = next(pipeline.round_indexes(root, groups, []))[1]
         rest.append(Rest(index.units, len(index.broken)))
     return Worked(parts, rest[0].units, rest[0].broken + broken)
 
