@@ -109,9 +109,11 @@ def _taken(
     rows: Mapping[str, derived.Row], fresh: Mapping[str, P], plain: Plain[P]
 ) -> tuple[dict[str, P], int]:
     """Each round's part (worked out in this run, or kept), and the rounds' files left out for errors."""
-    kept = {r: part for r, (_, part) in rows.items() if part is not None and r not in fresh}
-    parts = {r: fresh[r] if r in fresh else plain.from_row(kept[r]) for r in rows if r in fresh or r in kept}
-    return parts, sum(map(_count, (count for count, _ in rows.values())))
+    parts: dict[str, P] = {}
+    for r, (_, row) in rows.items():
+        if row is not None:
+            parts[r] = fresh[r] if r in fresh else plain.from_row(row)
+    return parts, sum(_count(count) for count, _ in rows.values())
 
 
 def _count(count: object) -> int:
